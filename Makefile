@@ -1,0 +1,74 @@
+# The regional MOU governance service. `make help` lists the targets.
+# Two commands matter: `make run` (set up everything and start on 127.0.0.1:8000) and `make test`.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format worker beat browser static migrate bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/.built: node_modules/.installed static/scss/app.scss
+	rm -rf static/build && mkdir -p static/build
+	node_modules/.bin/sass --no-source-map --quiet-deps --style=compressed --load-path=node_modules \
+		static/scss/app.scss static/build/app.css
+	cp -R node_modules/govuk-frontend/dist/govuk/assets static/build/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/build/
+	cp node_modules/plotly.js-dist-min/plotly.min.js static/build/
+	touch $@
+
+static: static/build/.built ## Build GOV.UK Frontend and our styles into static/build
+
+migrate: $(VENV)/.installed ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+setup: $(VENV)/.installed static migrate ## Install everything and load reference data
+	$(MANAGE) load_reference_data
+
+run: setup ## Set up, load demo data and start the app on http://127.0.0.1:8000
+	$(MANAGE) demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing (needs root and apt)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is not installed and cannot be installed here: browser tests will be skipped (and fail under CI=true)."; fi
+
+test: $(VENV)/.installed static browser ## Set up and run the whole test suite
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: $(VENV)/.installed ## Start a Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A riia worker --loglevel=info
+
+beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
+	$(VENV)/bin/celery -A riia beat --loglevel=info
+
+clean: ## Remove the virtualenv, node modules, built assets and the embedded database
+	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatareturnsConfig(AppConfig):
+    name = "datareturns"
+    verbose_name = "Data returns and benchmarking"

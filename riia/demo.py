@@ -1,0 +1,140 @@
+"""Demo people for every role in the West Midlands (14 LAs) and London (33 LAs in 5 sub-regional
+groups), plus demo MSPs and agencies. Other apps add their demo content through DEMO_LOADERS."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from riia.models import MSP, Agency, LocalAuthority, Region, Role, SubRegionalGroup, User
+from riia.services import membership_grant, reference_data_load
+
+DEMO_DOMAIN = "demo.riia.test"
+DEMO_REGIONS = ["west-midlands", "london"]
+LA_ROLE_PREFIX = {
+    Role.WORKFORCE_LEAD: "lead",
+    Role.DCS: "dcs",
+    Role.CHIEF_EXECUTIVE: "ce",
+    Role.LA_VIEWER: "viewer",
+}
+
+# Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
+DEMO_LOADERS: list[str] = []
+
+
+@dataclass
+class DemoResult:
+    password: str | None
+    people_created: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        out = [f"Demo people: {self.people_created} created."]
+        out += self.lines
+        out.append("")
+        out.append("Sign in at http://127.0.0.1:8000/ as, for example:")
+        for email, what in EXAMPLES:
+            out.append(f"  {email:<45} {what}")
+        out.append(
+            "Every West Midlands and London LA has lead.<la>, dcs.<la>, ce.<la> and viewer.<la>"
+            f"@{DEMO_DOMAIN} (e.g. lead.camden@{DEMO_DOMAIN})."
+        )
+        if self.password:
+            out.append(f"Password for the demo people created or reset in this run (shown only now): {self.password}")
+        else:
+            out.append("Demo people already existed and keep the password printed when they were made.")
+            out.append("To set a new one: .venv/bin/python manage.py demo --reset-password")
+        return "\n".join(out)
+
+
+EXAMPLES = [
+    (f"lead.birmingham@{DEMO_DOMAIN}", "workforce lead, Birmingham"),
+    (f"dcs.birmingham@{DEMO_DOMAIN}", "DCS, Birmingham"),
+    (f"ce.birmingham@{DEMO_DOMAIN}", "chief executive, Birmingham"),
+    (f"viewer.coventry@{DEMO_DOMAIN}", "viewer, Coventry"),
+    (f"pm.west-midlands@{DEMO_DOMAIN}", "programme manager, West Midlands"),
+    (f"pm.london@{DEMO_DOMAIN}", "programme manager, London"),
+    (f"srl.north-central-london@{DEMO_DOMAIN}", "sub-regional lead, North Central London"),
+    (f"member.london@{DEMO_DOMAIN}", "RIIA member, London"),
+    (f"uploader.demo-msp-midlands@{DEMO_DOMAIN}", "MSP uploader"),
+    (f"viewer.demo-msp-london@{DEMO_DOMAIN}", "MSP viewer"),
+    (f"contact.northside-social-care-recruitment@{DEMO_DOMAIN}", "agency contact"),
+    (f"admin@{DEMO_DOMAIN}", "reference data admin (Django admin)"),
+]
+
+
+class _People:
+    def __init__(self, password_hash: str, reset: bool) -> None:
+        self.password_hash = password_hash
+        self.reset = reset
+        self.created = 0
+
+    def get(self, local_part: str, full_name: str, job_title: str = "", **extra) -> User:
+        user, created = User.objects.get_or_create(
+            email=f"{local_part}@{DEMO_DOMAIN}",
+            defaults={
+                "full_name": full_name,
+                "job_title": job_title,
+                "password": self.password_hash,
+                **extra,
+            },
+        )
+        self.created += created
+        if self.reset and not created:
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
+        return user
+
+
+@transaction.atomic
+def demo_load(*, reset_password: bool = False) -> DemoResult:
+    reference_data_load()
+    password = secrets.token_urlsafe(9)
+    people = _People(make_password(password), reset_password)
+
+    regions = {r.slug: r for r in Region.objects.filter(slug__in=DEMO_REGIONS)}
+    for region in Region.objects.all():
+        pm = people.get(f"pm.{region.slug}", f"Demo Programme Manager ({region.name})", "Programme manager")
+        membership_grant(user=pm, role=Role.PROGRAMME_MANAGER, organisation=region, actor=None)
+    for region in regions.values():
+        member = people.get(f"member.{region.slug}", f"Demo RIIA Member ({region.name})", "Workforce adviser")
+        membership_grant(user=member, role=Role.RIIA_MEMBER, organisation=region, actor=None)
+    for group in SubRegionalGroup.objects.filter(region__in=regions.values()):
+        lead = people.get(f"srl.{group.slug}", f"Demo Sub-regional Lead ({group.name})", "DCS and sub-regional chair")
+        membership_grant(user=lead, role=Role.SUB_REGIONAL_LEAD, organisation=group, actor=None)
+
+    las = list(LocalAuthority.objects.filter(region__in=regions.values()).select_related("region"))
+    for la in las:
+        for role, prefix in LA_ROLE_PREFIX.items():
+            person = people.get(f"{prefix}.{la.slug}", f"Demo {role.label} ({la.name})", role.label)
+            membership_grant(user=person, role=role, organisation=la, actor=None)
+
+    for slug, name, region_slug in [
+        ("demo-msp-midlands", "Demo MSP Midlands", "west-midlands"),
+        ("demo-msp-london", "Demo MSP London", "london"),
+    ]:
+        msp, _ = MSP.objects.get_or_create(slug=slug, defaults={"name": name})
+        msp.local_authorities.add(*[la for la in las if la.region.slug == region_slug])
+        for role, prefix in [(Role.MSP_UPLOADER, "uploader"), (Role.MSP_VIEWER, "viewer")]:
+            person = people.get(f"{prefix}.{slug}", f"Demo {role.label} ({name})", role.label)
+            membership_grant(user=person, role=role, organisation=msp, actor=None)
+
+    for slug, name in [
+        ("northside-social-care-recruitment", "Northside Social Care Recruitment (demo)"),
+        ("capital-childrens-locums", "Capital Children's Locums (demo)"),
+    ]:
+        agency, _ = Agency.objects.get_or_create(slug=slug, defaults={"name": name})
+        contact = people.get(f"contact.{slug}", f"Demo Agency Contact ({name})", "Compliance manager")
+        membership_grant(user=contact, role=Role.AGENCY_CONTACT, organisation=agency, actor=None)
+
+    people.get("admin", "Demo Reference Data Admin", "Service administrator", is_staff=True, is_superuser=True)
+
+    result = DemoResult(password=password if (people.created or reset_password) else None)
+    result.people_created = people.created
+    for path in DEMO_LOADERS:
+        result.lines.extend(import_string(path)())
+    return result

@@ -1,0 +1,353 @@
+"""The shared core: regions and their MOU settings, organisations, people and their roles,
+notifications and the audit record."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        if not email:
+            raise ValueError("Enter an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with their work email address."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin for reference data.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Region(models.Model):
+    """A Regional Improvement and Innovation Alliance (RIIA) and the settings of its MOU."""
+
+    class DecisionLevel(models.TextChoices):
+        REGIONAL = "regional", "Regionally, by the programme manager"
+        SUB_REGIONAL = "sub_regional", "Sub-regionally, by the sub-regional lead"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    ons_code = models.CharField("ONS region code", max_length=9, unique=True)
+    programme_body = models.CharField(
+        max_length=150, blank=True, help_text="Who runs the programme, e.g. West Midlands Employers."
+    )
+    cool_off_months = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(3)],
+        help_text="Months a worker who left a permanent post in the region must wait before agency work here.",
+    )
+    breach_decision_level = models.CharField(
+        max_length=20, choices=DecisionLevel.choices, default=DecisionLevel.REGIONAL
+    )
+    regional_decision_required = models.BooleanField(
+        default=True,
+        help_text="Whether a regional (or sub-regional) decision follows the DCS and chief executive sign-off.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cool_off_months__gte=3), name="region_cool_off_at_least_national_minimum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubRegionalGroup(models.Model):
+    """A governance group of LAs inside a large region, chaired by a sub-regional lead."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField()
+
+    class Meta:
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="group_name_unique_in_region"),
+            models.UniqueConstraint(fields=["region", "slug"], name="group_slug_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    """A council or children's trust running children's social care. DfE codes are natural keys."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    old_code = models.CharField("DfE LA number", max_length=3, unique=True)
+    new_code = models.CharField("ONS code", max_length=9, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+    group = models.ForeignKey(
+        SubRegionalGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="local_authorities"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MSP(models.Model):
+    """A managed service provider through which LAs hire agency workers."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(unique=True)
+    local_authorities = models.ManyToManyField(LocalAuthority, related_name="msps", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "MSP"
+        verbose_name_plural = "MSPs"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """A recruitment business that supplies workers, often behind an MSP."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(unique=True)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    WORKFORCE_LEAD = "workforce_lead", "Workforce lead"
+    DCS = "dcs", "Director of Children's Services"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+    LA_VIEWER = "la_viewer", "Viewer"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    SUB_REGIONAL_LEAD = "sub_regional_lead", "Sub-regional lead"
+    RIIA_MEMBER = "riia_member", "RIIA member"
+    MSP_UPLOADER = "msp_uploader", "MSP uploader"
+    MSP_VIEWER = "msp_viewer", "MSP viewer"
+    AGENCY_CONTACT = "agency_contact", "Agency contact"
+
+    @classmethod
+    def la_roles(cls) -> list["Role"]:
+        return [cls.WORKFORCE_LEAD, cls.DCS, cls.CHIEF_EXECUTIVE, cls.LA_VIEWER]
+
+    @classmethod
+    def region_roles(cls) -> list["Role"]:
+        return [cls.PROGRAMME_MANAGER, cls.SUB_REGIONAL_LEAD, cls.RIIA_MEMBER]
+
+    @classmethod
+    def msp_roles(cls) -> list["Role"]:
+        return [cls.MSP_UPLOADER, cls.MSP_VIEWER]
+
+    @classmethod
+    def agency_roles(cls) -> list["Role"]:
+        return [cls.AGENCY_CONTACT]
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> "MembershipQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person's role in one organisation. Exactly one organisation is set, of the kind the role
+    belongs to; sub-regional leads also name their group. Ending a membership keeps its history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    group = models.ForeignKey(
+        SubRegionalGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    msp = models.ForeignKey(MSP, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_organisation_matches_role",
+                condition=(
+                    Q(
+                        role__in=Role.la_roles(),
+                        local_authority__isnull=False,
+                        region__isnull=True,
+                        group__isnull=True,
+                        msp__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role__in=[Role.PROGRAMME_MANAGER, Role.RIIA_MEMBER],
+                        local_authority__isnull=True,
+                        region__isnull=False,
+                        group__isnull=True,
+                        msp__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role=Role.SUB_REGIONAL_LEAD,
+                        local_authority__isnull=True,
+                        region__isnull=False,
+                        group__isnull=False,
+                        msp__isnull=True,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role__in=Role.msp_roles(),
+                        local_authority__isnull=True,
+                        region__isnull=True,
+                        group__isnull=True,
+                        msp__isnull=False,
+                        agency__isnull=True,
+                    )
+                    | Q(
+                        role__in=Role.agency_roles(),
+                        local_authority__isnull=True,
+                        region__isnull=True,
+                        group__isnull=True,
+                        msp__isnull=True,
+                        agency__isnull=False,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_ends_after_it_starts",
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "local_authority"],
+                condition=Q(ended_at__isnull=True, local_authority__isnull=False),
+                name="membership_one_current_la_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=Q(ended_at__isnull=True, region__isnull=False, group__isnull=True),
+                name="membership_one_current_region_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "group"],
+                condition=Q(ended_at__isnull=True, group__isnull=False),
+                name="membership_one_current_group_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "msp"],
+                condition=Q(ended_at__isnull=True, msp__isnull=False),
+                name="membership_one_current_msp_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                condition=Q(ended_at__isnull=True, agency__isnull=False),
+                name="membership_one_current_agency_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.full_name}: {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def organisation(self) -> models.Model | None:
+        return self.local_authority or self.group or self.region or self.msp or self.agency
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class Notification(models.Model):
+    """Something a person is told about, in the service and by email."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text="Where in the service to act on it.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AuditRecord(models.Model):
+    """Append-only record of who did what, when, to which object, with before and after values.
+    Written only by ``riia.services.audit_record``; PostgreSQL refuses updates and deletes."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, help_text="Who acted, kept even if the person is renamed.")
+    action = models.CharField(max_length=100, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -1,0 +1,30 @@
+"""The service navigation, which depends on the person's roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from riia.selectors import notifications_unread_for, regions_visible_to
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation_for(user, path: str) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    for region in regions_visible_to(user).order_by("name")[:3]:
+        items.append((region.name, reverse("region-detail", args=[region.slug])))
+    unread = notifications_unread_for(user=user).count()
+    items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
+    if user.is_staff:
+        items.append(("Admin", reverse("admin:index")))
+    home = reverse("home")
+    return [NavItem(label, url, active=(path == url) if url == home else path.startswith(url)) for label, url in items]

@@ -1,0 +1,132 @@
+"""Who may do what, as named predicates. Views, API permission classes, services and templates
+(``{% load rules %}{% has_perm "riia.view_region" user region as can_view %}``) all use these.
+
+Predicates take the core objects (a local authority, region or sub-regional group). Other apps
+compose them for their own objects, e.g. ``is_dcs_of(user, breach_request.local_authority)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import rules
+
+from riia.models import Membership, Role
+
+if TYPE_CHECKING:
+    from riia.models import LocalAuthority, Region, SubRegionalGroup, User
+
+
+def current_memberships(user: User) -> list[Membership]:
+    """The person's current memberships, read once per user object (i.e. once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = user.__dict__.get("_current_memberships")
+    if cached is None:
+        cached = list(
+            Membership.objects.current()
+            .filter(user=user)
+            .select_related("local_authority__region", "region", "group", "msp", "agency")
+            .prefetch_related("msp__local_authorities")
+        )
+        user.__dict__["_current_memberships"] = cached
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the per-object cache after memberships change."""
+    user.__dict__.pop("_current_memberships", None)
+
+
+def _has_la_role(user: User, la: LocalAuthority, roles: list[str]) -> bool:
+    return any(m.role in roles and m.local_authority_id == la.pk for m in current_memberships(user))
+
+
+def _has_region_role(user: User, region: Region, roles: list[str]) -> bool:
+    return any(m.role in roles and m.region_id == region.pk for m in current_memberships(user))
+
+
+@rules.predicate
+def is_la_member(user: User, la: LocalAuthority | None) -> bool:
+    return la is not None and _has_la_role(user, la, Role.la_roles())
+
+
+@rules.predicate
+def is_workforce_lead_of(user: User, la: LocalAuthority | None) -> bool:
+    return la is not None and _has_la_role(user, la, [Role.WORKFORCE_LEAD])
+
+
+@rules.predicate
+def is_dcs_of(user: User, la: LocalAuthority | None) -> bool:
+    return la is not None and _has_la_role(user, la, [Role.DCS])
+
+
+@rules.predicate
+def is_chief_executive_of(user: User, la: LocalAuthority | None) -> bool:
+    return la is not None and _has_la_role(user, la, [Role.CHIEF_EXECUTIVE])
+
+
+@rules.predicate
+def is_programme_manager_of(user: User, region: Region | None) -> bool:
+    return region is not None and _has_region_role(user, region, [Role.PROGRAMME_MANAGER])
+
+
+@rules.predicate
+def is_sub_regional_lead_of(user: User, group: SubRegionalGroup | None) -> bool:
+    return group is not None and any(
+        m.role == Role.SUB_REGIONAL_LEAD and m.group_id == group.pk for m in current_memberships(user)
+    )
+
+
+@rules.predicate
+def is_msp_uploader_for(user: User, la: LocalAuthority | None) -> bool:
+    """An MSP uploader may write data only for the LAs their MSP serves."""
+    return la is not None and any(
+        m.role == Role.MSP_UPLOADER and la in m.msp.local_authorities.all() for m in current_memberships(user)
+    )
+
+
+@rules.predicate
+def is_region_member(user: User, region: Region | None) -> bool:
+    """Anyone with a current role in the region: its LAs' staff, its RIIA staff, and the MSPs serving
+    its LAs. Agencies are not members of a region."""
+    if region is None:
+        return False
+    for m in current_memberships(user):
+        if m.region_id == region.pk:
+            return True
+        if m.local_authority_id and m.local_authority.region_id == region.pk:
+            return True
+        if m.msp_id and any(la.region_id == region.pk for la in m.msp.local_authorities.all()):
+            return True
+    return False
+
+
+@rules.predicate
+def is_region_staff(user: User, region: Region | None) -> bool:
+    """Programme managers, sub-regional leads and RIIA members of the region."""
+    return region is not None and _has_region_role(user, region, Role.region_roles())
+
+
+@rules.predicate
+def is_la_overseer(user: User, la: LocalAuthority | None) -> bool:
+    """The region's programme manager, or the sub-regional lead of the LA's group."""
+    if la is None:
+        return False
+    return is_programme_manager_of(user, la.region) or (
+        la.group_id is not None and is_sub_regional_lead_of(user, la.group)
+    )
+
+
+def _region_of(la: LocalAuthority | None) -> Region | None:
+    return la.region if la is not None else None
+
+
+@rules.predicate
+def can_view_la(user: User, la: LocalAuthority | None) -> bool:
+    return is_la_member(user, la) or is_region_staff(user, _region_of(la)) or is_msp_uploader_for(user, la)
+
+
+rules.add_perm("riia.view_region", is_region_member)
+rules.add_perm("riia.manage_region", is_programme_manager_of)
+rules.add_perm("riia.view_localauthority", can_view_la)

@@ -1,0 +1,81 @@
+"""Scoped reads of the shared core: each returns only what the person may see."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from riia.models import LocalAuthority, Membership, Notification, Region, Role, User
+from riia.rules import current_memberships
+
+
+def memberships_for(user: User) -> list[Membership]:
+    return current_memberships(user)
+
+
+def roles_of(user: User) -> set[str]:
+    return {m.role for m in current_memberships(user)}
+
+
+def regions_visible_to(user: User) -> QuerySet[Region]:
+    """Regions in which the person has a current role (through an LA, the RIIA or an MSP)."""
+    if not user.is_authenticated:
+        return Region.objects.none()
+    current = Q(ended_at__isnull=True, user=user)
+    return Region.objects.filter(
+        Q(pk__in=Membership.objects.filter(current, region__isnull=False).values("region"))
+        | Q(
+            local_authorities__in=Membership.objects.filter(current, local_authority__isnull=False).values(
+                "local_authority"
+            )
+        )
+        | Q(local_authorities__msps__memberships__in=Membership.objects.filter(current, msp__isnull=False))
+    ).distinct()
+
+
+def region_get(*, user: User, slug: str) -> Region:
+    region = get_object_or_404(Region, slug=slug)
+    if not user.has_perm("riia.view_region", region):
+        raise PermissionDenied("You do not have a role in this region.")
+    return region
+
+
+def region_local_authorities(*, region: Region) -> QuerySet[LocalAuthority]:
+    return region.local_authorities.select_related("group").order_by("group__name", "name")
+
+
+def people_with_la_role(*, local_authority: LocalAuthority, roles: list[str]) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__ended_at__isnull=True,
+        memberships__local_authority=local_authority,
+        memberships__role__in=roles,
+    ).distinct()
+
+
+def people_with_region_role(*, region: Region, roles: list[str]) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__ended_at__isnull=True,
+        memberships__region=region,
+        memberships__role__in=roles,
+    ).distinct()
+
+
+def people_in_region_las(*, region: Region, roles: list[str] | None = None) -> QuerySet[User]:
+    """Everyone with a current LA role in any LA of the region (for region-wide announcements)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__ended_at__isnull=True,
+        memberships__local_authority__region=region,
+        memberships__role__in=roles or Role.la_roles(),
+    ).distinct()
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def notifications_unread_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)

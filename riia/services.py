@@ -1,0 +1,252 @@
+"""Every write of the shared core: audit, notifications, memberships and reference data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from riia.errors import DomainError
+from riia.models import (
+    AuditRecord,
+    LocalAuthority,
+    Membership,
+    Notification,
+    Region,
+    Role,
+    SubRegionalGroup,
+    User,
+)
+from riia.rules import forget_memberships
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+# --- Audit ----------------------------------------------------------------------------------
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """A JSON-safe picture of some fields of an object, for the before/after of an audit record."""
+    return _jsonable({name: getattr(obj, name) for name in fields})
+
+
+def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one audit record. ``actor`` is None when the system acted (a scheduled task)."""
+    return AuditRecord.objects.create(
+        actor=actor,
+        actor_label=str(actor) if actor else "System",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def notification_send(*, recipients: Iterable[User], subject: str, body: str = "", url: str = "") -> list[Notification]:
+    """Tell people something in the service, and by email once the transaction commits."""
+    from riia.tasks import notification_email_send_task
+
+    unique = {user.pk: user for user in recipients if user.is_active}
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient=user, subject=subject, body=body, url=url) for user in unique.values()]
+    )
+    ids = [n.pk for n in notifications]
+    transaction.on_commit(lambda: [notification_email_send_task.delay(pk) for pk in ids])
+    return notifications
+
+
+@transaction.atomic
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notification. Safe to run twice: returns False when it was already sent."""
+    notification = (
+        Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    from django.conf import settings
+
+    link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+    send_mail(
+        subject=notification.subject,
+        message=f"{notification.body}{link}",
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+    notification.emailed_at = timezone.now()
+    notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise DomainError("That notification does not exist or is not yours.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- Memberships ----------------------------------------------------------------------------
+
+
+def _organisation_field(role: str) -> str:
+    if role in Role.la_roles():
+        return "local_authority"
+    if role == Role.SUB_REGIONAL_LEAD:
+        return "group"
+    if role in Role.region_roles():
+        return "region"
+    if role in Role.msp_roles():
+        return "msp"
+    return "agency"
+
+
+@transaction.atomic
+def membership_grant(*, user: User, role: str, organisation: models.Model, actor: User | None) -> Membership:
+    """Give a person a role in an organisation (idempotent: an existing current role is returned)."""
+    field = _organisation_field(role)
+    expected = Membership._meta.get_field(field).related_model
+    if not isinstance(organisation, expected):
+        raise DomainError(
+            f"The role {Role(role).label} belongs to a {expected._meta.verbose_name}, not {organisation}."
+        )
+    lookup: dict[str, Any] = {"user": user, "role": role, field: organisation}
+    if role == Role.SUB_REGIONAL_LEAD:
+        lookup["region"] = organisation.region
+    existing = Membership.objects.current().filter(**lookup).first()
+    if existing:
+        return existing
+    membership = Membership.objects.create(**lookup)
+    forget_memberships(user)
+    audit_record(
+        actor=actor,
+        action="membership.granted",
+        obj=membership,
+        after={"role": role, "organisation": str(organisation)},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: User | None) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.ended_at is not None:
+        raise DomainError("This role has already ended.")
+    membership.ended_at = timezone.now()
+    membership.save(update_fields=["ended_at"])
+    forget_memberships(membership.user)
+    audit_record(
+        actor=actor,
+        action="membership.ended",
+        obj=membership,
+        before={"ended_at": None},
+        after={"ended_at": membership.ended_at},
+    )
+    return membership
+
+
+# --- Reference data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceDataResult:
+    regions_created: int
+    groups_created: int
+    las_created: int
+    las_updated: int
+
+    @property
+    def changed(self) -> bool:
+        return any((self.regions_created, self.groups_created, self.las_created, self.las_updated))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def reference_data_load(*, data_dir: Path = DATA_DIR) -> ReferenceDataResult:
+    """Load the 9 regions and 153 LAs from the files in ``riia/data``. Running it twice changes nothing.
+
+    Regions are created with the MOU settings in the file but never overwritten: once loaded,
+    a region's own settings are its programme manager's to keep."""
+    regions: dict[str, Region] = {}
+    regions_created = 0
+    for row in _read_csv(data_dir / "regions.csv"):
+        region, created = Region.objects.get_or_create(
+            ons_code=row["ons_code"],
+            defaults={
+                "name": row["name"],
+                "slug": row["slug"],
+                "programme_body": row["programme_body"],
+                "cool_off_months": int(row["cool_off_months"]),
+                "breach_decision_level": row["breach_decision_level"],
+                "regional_decision_required": row["regional_decision_required"] == "true",
+            },
+        )
+        regions[row["name"]] = region
+        regions_created += created
+
+    groups: dict[tuple[str, str], SubRegionalGroup] = {}
+    groups_created = 0
+    las_created = las_updated = 0
+    for row in _read_csv(data_dir / "local_authorities.csv"):
+        region = regions[row["region"]]
+        group = None
+        if row["sub_regional_group"]:
+            key = (region.name, row["sub_regional_group"])
+            if key not in groups:
+                groups[key], created = SubRegionalGroup.objects.get_or_create(
+                    region=region, name=key[1], defaults={"slug": slugify(key[1])}
+                )
+                groups_created += created
+            group = groups[key]
+        wanted = {"name": row["name"], "new_code": row["new_code"], "region": region, "group": group}
+        la = LocalAuthority.objects.filter(old_code=row["old_code"]).first()
+        if la is None:
+            LocalAuthority.objects.create(old_code=row["old_code"], slug=slugify(row["name"]), **wanted)
+            las_created += 1
+        elif any(getattr(la, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(la, name, value)
+            la.save()
+            las_updated += 1
+    result = ReferenceDataResult(regions_created, groups_created, las_created, las_updated)
+    if result.changed:
+        audit_record(actor=None, action="reference_data.loaded", after=result.__dict__)
+    return result

@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_POST
+
+from riia import selectors, services
+from riia.errors import DomainError
+from riia.forms import SignInForm
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "riia/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    from riia.home import home_panels_for
+
+    return render(
+        request,
+        "riia/home.html",
+        {
+            "memberships": selectors.memberships_for(request.user),
+            "panels": home_panels_for(request.user),
+            "unread": selectors.notifications_unread_for(user=request.user)[:5],
+        },
+    )
+
+
+@require_GET
+def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    region = selectors.region_get(user=request.user, slug=slug)
+    return render(
+        request,
+        "riia/region_detail.html",
+        {
+            "region": region,
+            "local_authorities": selectors.region_local_authorities(region=region),
+            "groups": region.groups.all(),
+        },
+    )
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "riia/notifications.html",
+        {"notifications": selectors.notifications_for(user=request.user)[:100]},
+    )
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notification = services.notification_mark_read(user=request.user, notification_id=pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("notifications")
+    return redirect(notification.url or "notifications")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notification_mark_all_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("notifications")
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)

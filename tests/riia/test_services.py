@@ -1,0 +1,92 @@
+import pytest
+from django.core import mail
+from django.db import IntegrityError, connection, transaction
+
+from riia.errors import DomainError
+from riia.models import AuditRecord, Membership, Notification, Role
+from riia.services import (
+    audit_record,
+    membership_grant,
+    notification_email_send,
+    notification_mark_read,
+    notification_send,
+)
+from tests.riia.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_record_keeps_who_what_and_before_after(programme_manager, region):
+    record = audit_record(
+        actor=programme_manager,
+        action="region.updated",
+        obj=region,
+        before={"cool_off_months": 12},
+        after={"cool_off_months": 6},
+    )
+
+    assert record.actor_label == str(programme_manager)
+    assert record.object_repr == "West Midlands"
+    assert (record.before, record.after) == ({"cool_off_months": 12}, {"cool_off_months": 6})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
+def test_audit_record_cannot_be_changed_or_deleted_on_postgres(programme_manager, region):
+    record = audit_record(actor=programme_manager, action="region.updated", obj=region)
+
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).update(action="tampered")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditRecord.objects.filter(pk=record.pk).delete()
+
+
+def test_notification_is_stored_and_emailed_once_committed(django_capture_on_commit_callbacks, dcs, chief_executive):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipients=[dcs, chief_executive, dcs], subject="A breach request needs your signature")
+
+    assert Notification.objects.filter(subject="A breach request needs your signature").count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([dcs.email, chief_executive.email])
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_sending_a_notification_email_twice_sends_once(dcs):
+    notification = Notification.objects.create(recipient=dcs, subject="Hello")
+
+    assert notification_email_send(notification_id=notification.pk) is True
+    assert notification_email_send(notification_id=notification.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_marking_someone_else_s_notification_is_refused(dcs, chief_executive):
+    notification = Notification.objects.create(recipient=dcs, subject="For the DCS")
+
+    with pytest.raises(DomainError):
+        notification_mark_read(user=chief_executive, notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_membership_grant_is_idempotent_and_audited(la):
+    person = UserFactory()
+
+    first = membership_grant(user=person, role=Role.DCS, organisation=la, actor=None)
+    second = membership_grant(user=person, role=Role.DCS, organisation=la, actor=None)
+
+    assert first == second
+    assert AuditRecord.objects.filter(action="membership.granted").count() == 1
+
+
+def test_membership_grant_refuses_role_in_wrong_kind_of_organisation(region):
+    with pytest.raises(DomainError, match="belongs to a local authority"):
+        membership_grant(user=UserFactory(), role=Role.DCS, organisation=region, actor=None)
+
+
+def test_database_refuses_membership_without_matching_organisation(region):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=UserFactory(), role=Role.DCS, region=region)
+
+
+def test_database_refuses_a_cool_off_below_the_national_minimum(region):
+    region.cool_off_months = 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        region.save()
