@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from io import StringIO
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, SubRegionalGroup, User
-from riia.services import membership_grant, reference_data_load
+from riia.services import membership_grant
 
 DEMO_DOMAIN = "demo.riia.test"
 DEMO_REGIONS = ["west-midlands", "london"]
@@ -92,7 +94,7 @@ class _People:
 
 @transaction.atomic
 def demo_load(*, reset_password: bool = False) -> DemoResult:
-    reference_data_load()
+    call_command("load_reference_data", stdout=StringIO())
     password = secrets.token_urlsafe(9)
     people = _People(make_password(password), reset_password)
 

@@ -11,6 +11,7 @@ Two modes share this one module:
 the service refuses to start without a real secret key and allowed hosts.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -202,6 +203,14 @@ SPECTACULAR_SETTINGS = {
 SERVICE_NAME = "Agency social work MOU"
 SERVICE_PHASE = "Beta"
 SITE_URL = env_str("RIIA_SITE_URL", "http://127.0.0.1:8000")
+
+# Employer on-costs inside a limited-company/umbrella cap, taken out to give the PAYE equivalent
+# (rates.lookup.paye_equivalent). Change them here when national rates change.
+RATES_PAYE_ONCOSTS = {
+    "holiday_pay": Decimal("0.1207"),
+    "employer_ni": Decimal("0.15"),
+    "apprenticeship_levy": Decimal("0.005"),
+}
 
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

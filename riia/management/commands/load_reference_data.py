@@ -1,6 +1,10 @@
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from riia.services import reference_data_load
+
+# Other apps' reference data, loaded after the regions and LAs: callables ``() -> int`` (rows created).
+REFERENCE_LOADERS = ["rates.services.role_grades_load"]
 
 
 class Command(BaseCommand):
@@ -8,6 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         result = reference_data_load()
+        extra = {path: import_string(path)() for path in REFERENCE_LOADERS}
         if result.changed:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -17,3 +22,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Reference data already up to date: nothing changed.")
+        for path, created in extra.items():
+            if created:
+                self.stdout.write(f"{path}: {created} created.")
