@@ -1,0 +1,1 @@
+"""Forms of the breaches app, one module per area (``requests``, ``register``, ``sanctions``)."""

@@ -1,0 +1,1 @@
+"""Thin views of the breaches app, one module per area (``requests``, ``register``, ``sanctions``)."""
