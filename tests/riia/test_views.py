@@ -131,3 +131,12 @@ def test_demo_command_is_idempotent(db, capsys, settings):
     assert (
         User.objects.filter(memberships__role="dcs", memberships__local_authority__region__slug="london").count() == 33
     )
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Sorry, there is a problem with the service" in html
+    assert "govuk-template" in html
