@@ -50,9 +50,7 @@ def case_studies_unpublished_for(user: User) -> QuerySet[CaseStudy]:
 
 def case_studies_awaiting_review(user: User) -> QuerySet[CaseStudy]:
     regions = programme_manager_regions(user)
-    return _list_related(CaseStudy.objects.filter(status=Status.SUBMITTED, region__in=regions)).order_by(
-        "submitted_at"
-    )
+    return _list_related(CaseStudy.objects.filter(status=Status.SUBMITTED, region__in=regions)).order_by("submitted_at")
 
 
 def case_studies_returned_to(user: User) -> QuerySet[CaseStudy]:
