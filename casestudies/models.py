@@ -164,9 +164,7 @@ class Resource(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="resources")
-    case_study = models.ForeignKey(
-        CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="resources"
-    )
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="resources")
     share_nationally = models.BooleanField(default=False)
     owner_la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
