@@ -67,12 +67,17 @@ class CaseStudyForm(GovukForm):
             self.fields["local_authority"].queryset = LocalAuthority.objects.filter(pk__in=[la.pk for la in las])
             region_ids = {la.region_id for la in las}
             if len(las) == 1:
-                self.fields["local_authority"].widget = forms.HiddenInput()
-                self.initial.setdefault("local_authority", las[0].pk)
+                # One choice: no question to ask.
+                self.fields["local_authority"].widget = forms.HiddenInput(attrs={"class": "govuk-input"})
+                self.fields["local_authority"].required = False
+                self.only_la = las[0]
         else:
             del self.fields["local_authority"]
             region_ids = {case_study.region_id}
         self.fields["local_authorities"].queryset = LocalAuthority.objects.filter(region_id__in=region_ids)
+
+    def clean_local_authority(self) -> LocalAuthority | None:
+        return self.cleaned_data.get("local_authority") or getattr(self, "only_la", None)
 
     def to_data(self) -> CaseStudyData:
         c = self.cleaned_data

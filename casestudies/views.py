@@ -31,9 +31,12 @@ def _body_too_large(request: HttpRequest) -> bool:
 
 
 def _refuse_large(request: HttpRequest, form_class, **kwargs) -> forms.Form:
+    """An unbound form carrying only the file error: the body is never parsed."""
     form = form_class(**kwargs)
+    form.full_clean()  # an unbound form: this only gives it an empty error list
+    form.cleaned_data = {}
     limit = services.resource_max_bytes() // (1024 * 1024)
-    form.add_error(None, f"The selected file must be smaller than {limit} MB")
+    form.add_error("file", f"The selected file must be smaller than {limit} MB")
     return form
 
 
@@ -179,8 +182,13 @@ class StandaloneResourceForm(ResourceForm):
         ids = {la.region_id for la in la_memberships(user)} | {r.pk for r in programme_manager_regions(user)}
         self.fields["region"].queryset = Region.objects.filter(pk__in=ids)
         if len(ids) == 1:
-            self.fields["region"].widget = forms.HiddenInput()
-            self.initial.setdefault("region", next(iter(ids)))
+            # One choice: no question to ask.
+            self.fields["region"].widget = forms.HiddenInput(attrs={"class": "govuk-input"})
+            self.fields["region"].required = False
+            self.only_region = self.fields["region"].queryset.first()
+
+    def clean_region(self) -> Region | None:
+        return self.cleaned_data.get("region") or getattr(self, "only_region", None)
 
 
 @require_GET
