@@ -366,7 +366,7 @@ def resource_create(
 def resource_version_add(
     *, resource: Resource, user: User, body: str = "", upload: UploadedFile | None = None, note: str = ""
 ) -> ResourceVersion:
-    resource = Resource.objects.select_for_update().select_related("case_study").get(pk=resource.pk)
+    resource = Resource.objects.select_for_update(of=("self",)).select_related("case_study").get(pk=resource.pk)
     if not can_change_resource(user, resource):
         raise DomainError("You cannot add a version of this resource.")
     version = _version_add(resource, user, body, upload, note)
