@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from riia.models import Role
+from riia.rules import current_memberships
 from riia.selectors import notifications_unread_for, regions_visible_to
 
 
@@ -22,6 +24,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     for region in regions_visible_to(user).order_by("name")[:3]:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
+    if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
+        items.append(("Case studies", reverse("casestudies:index")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:
