@@ -20,8 +20,11 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    for region in regions_visible_to(user).order_by("name")[:3]:
+    regions = list(regions_visible_to(user).order_by("name")[:3])
+    for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
+    if regions:
+        items.append(("Price caps", reverse("rates:region", args=[regions[0].slug])))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:
