@@ -30,7 +30,9 @@ def test_programme_manager_uplifts_and_publishes_and_an_la_user_sees_the_new_cap
     page.get_by_role("button", name="Show the new rates").click()
     preview = page.get_by_role("table", name="Hourly caps before and after the uplift")
     expect(preview.get_by_role("row", name=SOCIAL_WORKER)).to_contain_text("£36.05")
-    expect(preview.get_by_role("row", name=re.compile(r"^Senior social worker "))).to_contain_text("£38.63")  # 38.625 rounds up
+    expect(preview.get_by_role("row", name=re.compile(r"^Senior social worker "))).to_contain_text(
+        "£38.63"
+    )  # 38.625 rounds up
     page.get_by_role("button", name="Save these rates").click()
     expect(page.get_by_text("Every role uplifted by 3%.")).to_be_visible()
     expect(page.get_by_label("Social worker", exact=True)).to_have_value("36.05")

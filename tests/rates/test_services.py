@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from rates.lookup import cap_lookup, paye_equivalent
 from rates.models import CoreJobType, Exemption, PriceCap, RateCard
@@ -435,3 +436,34 @@ def test_local_grade_can_be_priced_on_the_card(region, programme_manager, grades
 
     assert cap_lookup(region=region, role_grade=local, on=date(2026, 5, 1)).cap == Decimal("36.50")
     assert cap_lookup(region=region, role_grade=core_grade(), on=date(2026, 5, 1)).cap == Decimal("35.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_concurrent_publishes_for_one_region_cannot_both_succeed(region, programme_manager, grades):
+    import threading
+
+    publish_card(region, programme_manager, effective_from=date(2026, 4, 1), notify=False)
+    drafts = [rate_card_draft_create(region=region, actor=programme_manager) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def publish(card):
+        try:
+            barrier.wait()
+            rate_card_publish(rate_card=card, actor=programme_manager, effective_from=date(2027, 4, 1), notify=False)
+            outcomes.append("published")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(card,)) for card in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes)[1] == "published" and "The caps would overlap" in sorted(outcomes)[0]
+    assert PriceCap.objects.filter(effective_from=date(2027, 4, 1)).count() == 5
