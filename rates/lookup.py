@@ -83,12 +83,18 @@ class CapTable:
         cap = caps[index]
         return cap if cap.effective_to is None or on <= cap.effective_to else None
 
-    def lookup(
-        self, *, role_grade_id: int, on: date, engagement_type: str, local_authority_id: int | None = None
-    ) -> CapAnswer | None:
+    def price_cap_on(self, *, role_grade_id: int, on: date) -> PriceCap | None:
+        """The PriceCap in force for the grade on ``on`` (its core type's, for a local grade without
+        a cap of its own)."""
         cap = self._cap_on(role_grade_id, on)
         if cap is None and role_grade_id in self._fallback:
             cap = self._cap_on(self._fallback[role_grade_id], on)
+        return cap
+
+    def lookup(
+        self, *, role_grade_id: int, on: date, engagement_type: str, local_authority_id: int | None = None
+    ) -> CapAnswer | None:
+        cap = self.price_cap_on(role_grade_id=role_grade_id, on=on)
         if cap is None:
             return None
         exemption = None

@@ -22,8 +22,11 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    for region in regions_visible_to(user).order_by("name")[:3]:
+    regions = list(regions_visible_to(user).order_by("name")[:3])
+    for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
+    if regions:
+        items.append(("Price caps", reverse("rates:region", args=[regions[0].slug])))
     if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
         items.append(("Case studies", reverse("casestudies:index")))
     unread = notifications_unread_for(user=user).count()

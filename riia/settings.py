@@ -130,6 +130,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "riia.tasks.notification_emails_retry_unsent",
         "schedule": crontab(minute="*/15"),
     },
+    # Exemptions: warn 14 days before the end, then mark expired once the end date has passed.
+    "rates-exemptions-expire": {"task": "rates.tasks.exemptions_expire_task", "schedule": crontab(hour=6, minute=0)},
+    "rates-exemptions-warn-ending": {
+        "task": "rates.tasks.exemptions_warn_ending_task",
+        "schedule": crontab(hour=6, minute=5),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

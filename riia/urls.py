@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from riia import views
 
@@ -15,6 +17,11 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("case-studies/", include("casestudies.urls")),
+    path("rates/", include("rates.urls")),
+    path("api/v1/", include("rates.api.urls")),
+    # DRF views opt out of LoginRequiredMiddleware, so the schema and docs ask for sign-in themselves.
+    path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -73,3 +73,27 @@ class ExemptionFactory(factory.django.DjangoModelFactory):
     plan = "Recruit two permanent team managers by October and end the exemption."
     agreed_by = "Regional DCS group, 20 April 2026"
     recorded_by = factory.SubFactory(UserFactory)
+
+
+CORE_RATES = {
+    CoreJobType.SOCIAL_WORKER: Decimal("35.00"),
+    CoreJobType.SENIOR_SOCIAL_WORKER: Decimal("37.50"),
+    CoreJobType.ADVANCED_PRACTITIONER: Decimal("40.00"),
+    CoreJobType.TEAM_MANAGER: Decimal("45.00"),
+    CoreJobType.IRO_CP_CHAIR: Decimal("42.00"),
+}
+
+
+def core_grades() -> dict[str, RoleGrade]:
+    """All five national grades, keyed by core type."""
+    return {core_type: core_grade(core_type) for core_type in CORE_RATES}
+
+
+def publish_card(region, actor, effective_from=date(2026, 4, 1), rates=None, notify=True) -> RateCard:
+    """Publish a full rate card through the real services (CORE_RATES unless ``rates`` by core type)."""
+    from rates.services import rate_card_draft_create, rate_card_lines_set, rate_card_publish
+
+    grades = core_grades()
+    card = rate_card_draft_create(region=region, actor=actor, from_current=False)
+    rate_card_lines_set(rate_card=card, actor=actor, rates={grades[t]: v for t, v in (rates or CORE_RATES).items()})
+    return rate_card_publish(rate_card=card, actor=actor, effective_from=effective_from, notify=notify)

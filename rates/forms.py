@@ -1,0 +1,221 @@
+"""Forms for rate cards and exemptions. They check only the shape of the input (a number, a real
+date); the services check the rules and their messages are shown against the same fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from rates.models import RoleGrade
+from riia.errors import DomainError
+from riia.forms import GovukForm
+from riia.models import LocalAuthority, Region
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal against the field it names, or at the top of the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds as typed by people ("£35.50", "35.5"); the service checks bounds and pence."""
+
+    def __init__(self, *, label: str, what: str, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter the hourly rate for {what} in pounds")
+        kwargs["error_messages"].setdefault(
+            "invalid", f"Enter the hourly rate for {what} as an amount in pounds, like 35.50"
+        )
+        super().__init__(label=label, **kwargs)
+        self.widget.attrs.update({"prefix": "£", "width": "5", "inputmode": "decimal", "spellcheck": "false"})
+
+    def widget_attrs(self, widget):
+        return {}  # no browser min/step: the GOV.UK error summary explains the rules instead
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "")
+        return super().to_python(value)
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes."""
+
+    template_name = "rates/widgets/date_input.html"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}, attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    widget = DateInput
+
+    def __init__(self, *, what: str, **kwargs) -> None:
+        self.what = what
+        part = {"invalid": f"{what[0].upper()}{what[1:]} must be a real date"}
+        fields = tuple(forms.IntegerField(error_messages=part) for _ in range(3))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": f"Enter {what}",
+                "incomplete": f"{what[0].upper()}{what[1:]} must include a day, month and year",
+            },
+        )
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list) -> date | None:
+        if not data_list or all(v in (None, "") for v in data_list):
+            return None
+        if any(v in (None, "") for v in data_list):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = data_list
+        try:
+            return date(year, month, day)
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"
+            ) from None
+
+
+class _DateFormMixin:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, DateField):
+                field.template_name = "rates/widgets/date_field.html"
+
+
+class DraftStartForm(GovukForm):
+    start = forms.ChoiceField(
+        label="Where do you want to start?",
+        choices=[("current", "From the latest published caps"), ("blank", "From a blank rate card")],
+        widget=forms.RadioSelect,
+        initial="current",
+        error_messages={"required": "Select where you want to start"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the meeting that agreed the new caps.",
+    )
+
+
+class RateCardLinesForm(GovukForm):
+    """One hourly cap per role grade: the five core roles must be priced; local grades may be blank."""
+
+    def __init__(self, *args, grades: list[RoleGrade], **kwargs) -> None:
+        self.grades = grades
+        super().__init__(*args, **kwargs)
+
+    @property
+    def fields_by_grade(self):
+        return [(grade, self[self.name_for(grade)]) for grade in self.grades]
+
+    @staticmethod
+    def name_for(grade: RoleGrade) -> str:
+        return f"grade_{grade.pk}"
+
+    def rates(self) -> dict[RoleGrade, Decimal | None]:
+        return {grade: self.cleaned_data.get(self.name_for(grade)) for grade in self.grades}
+
+
+def rate_card_lines_form(*, grades: list[RoleGrade], data=None, initial=None) -> RateCardLinesForm:
+    form_class = type(
+        "RateCardLinesFormForRegion",
+        (RateCardLinesForm,),
+        {
+            RateCardLinesForm.name_for(g): MoneyField(
+                label=g.name if g.is_core else f"{g.name} (local grade, optional)",
+                what=g.name,
+                required=g.is_core,
+                help_text="" if g.is_core else f"Leave blank to use the {g.get_core_type_display()} cap.",
+            )
+            for g in grades
+        },
+    )
+    return form_class(data, initial=initial, grades=grades)
+
+
+class UpliftForm(GovukForm):
+    percent = forms.DecimalField(
+        label="Uplift every role by",
+        widget=forms.TextInput,
+        help_text="A percentage, like 3 or 2.5. Each new rate is rounded to the nearest penny (half a penny rounds up).",
+        error_messages={
+            "required": "Enter the uplift as a percentage",
+            "invalid": "Enter the uplift as a percentage, like 3 or 2.5",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["percent"].widget.attrs.update({"suffix": "%", "width": "3", "inputmode": "decimal"})
+
+
+class PublishForm(_DateFormMixin, GovukForm):
+    effective_from = DateField(
+        what="the date the new caps take effect",
+        label="When do the new caps take effect?",
+        help_text="For example, 1 4 2027. The current caps end the day before.",
+    )
+
+
+class ExemptionForm(_DateFormMixin, GovukForm):
+    local_authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.none(), label="Local authority")
+    role_grade = forms.ModelChoiceField(
+        queryset=RoleGrade.objects.none(),
+        label="Role",
+        empty_label="Select a role",
+        error_messages={"required": "Select the role", "invalid_choice": "Select a role from the list"},
+    )
+    hourly_rate = MoneyField(
+        label="Allowed hourly rate (limited company or umbrella)",
+        what="the exemption",
+        help_text="The PAYE equivalent is worked out from this.",
+    )
+    starts_on = DateField(what="the date the exemption starts", label="Start date", help_text="For example, 1 5 2026")
+    ends_on = DateField(
+        what="the date the exemption ends",
+        label="End date",
+        help_text="Every exemption must end. For example, 31 10 2026",
+    )
+    plan = forms.CharField(
+        label="Plan",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How the local authority will return to the cap by the end date.",
+        error_messages={"required": "Enter the plan for how the local authority will return to the cap"},
+    )
+    agreed_by = forms.CharField(
+        label="Who agreed it",
+        max_length=200,
+        help_text="For example, the regional DCS group on 3 March 2026.",
+        error_messages={"required": "Enter who agreed the exemption"},
+    )
+
+    def __init__(self, *args, region: Region, las, grades, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = las
+        self.fields["local_authority"].empty_label = "Select a local authority"
+        self.fields["local_authority"].error_messages.update(
+            {
+                "required": "Select the local authority",
+                "invalid_choice": f"Select a local authority in {region}",
+            }
+        )
+        self.fields["role_grade"].queryset = grades
+
+
+class RevokeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the exemption being revoked?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the exemption is being revoked"},
+    )
