@@ -26,7 +26,9 @@ class HomePanel:
 
 
 # Dotted paths to callables ``(user) -> list[HomePanel]``; apps add theirs here as they arrive.
-HOME_PANEL_PROVIDERS: list[str] = []
+HOME_PANEL_PROVIDERS: list[str] = [
+    "breaches.home.panels_for",
+]
 
 
 def home_panels_for(user) -> list[HomePanel]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from riia.rules import current_memberships
 from riia.selectors import notifications_unread_for, regions_visible_to
 
 
@@ -22,6 +23,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     for region in regions_visible_to(user).order_by("name")[:3]:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
+    if any(m.local_authority_id or m.region_id for m in current_memberships(user)):
+        items.append(("Breach requests", reverse("breaches:request-list")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:

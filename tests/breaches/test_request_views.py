@@ -338,3 +338,12 @@ def test_cap_endpoint_answers_bad_input_with_a_message(client_for, workforce_lea
     response = client_for(workforce_lead).get(reverse("breaches:request-cap"), {"local_authority": la.pk})
 
     assert response.status_code == 400 and "contract_start" in response.json()["error"]
+
+
+def test_admin_lists_requests_read_only(client, django_user_model, draft):
+    admin = django_user_model.objects.create_superuser("admin@example.gov.uk", "pw", full_name="Admin")
+    client.force_login(admin)
+
+    assert draft.reference in client.get("/admin/breaches/breachrequest/").text
+    assert client.get(f"/admin/breaches/breachrequest/{draft.pk}/change/").status_code == 200
+    assert client.get("/admin/breaches/breachrequest/add/").status_code == 403
