@@ -25,7 +25,11 @@ LA_ROLE_PREFIX = {
 }
 
 # Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
-DEMO_LOADERS: list[str] = ["rates.demo.load", "casestudies.demo.load"]
+DEMO_LOADERS: list[str] = [
+    "rates.demo.load",
+    "breaches.demo.load_requests",
+    "casestudies.demo.load",
+]
 
 
 @dataclass

@@ -26,7 +26,11 @@ class HomePanel:
 
 
 # Dotted paths to callables ``(user) -> list[HomePanel]``; apps add theirs here as they arrive.
-HOME_PANEL_PROVIDERS: list[str] = ["rates.home.panels_for", "casestudies.home.panels_for"]
+HOME_PANEL_PROVIDERS: list[str] = [
+    "breaches.home.panels_for",
+    "rates.home.panels_for",
+    "casestudies.home.panels_for",
+]
 
 
 def home_panels_for(user) -> list[HomePanel]:

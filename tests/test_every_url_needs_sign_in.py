@@ -21,8 +21,10 @@ def _routes(patterns, prefix=""):
 
 
 def _sample_path(route: str) -> str:
-    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_ARGS.get(m.group(1) or "str", "sample"), route)
-    return "/" + path.lstrip("^").rstrip("$")
+    """A concrete path for a route: path converters and regex groups (DRF routers) get sample values."""
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "BR-100-00001", route)
+    path = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE_ARGS.get(m.group(1) or "str", "sample"), path)
+    return "/" + path.replace("^", "").replace("$", "")
 
 
 ROUTES = sorted(set(_routes(get_resolver().url_patterns)), key=lambda r: r[1])

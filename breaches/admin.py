@@ -1,0 +1,52 @@
+"""Admin for support staff to look things up. Read-only: every change to a breach request goes through
+its service (locks, checks, audit, notifications), never through a bare model save.
+
+Sections: breach requests (below); the breach register and sanctions (further down)."""
+
+from django.contrib import admin
+
+from breaches.models import BreachRequest, Decision, ReturnNote, Signature
+
+# --- Breach requests ------------------------------------------------------------------------
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SignatureInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Signature
+    extra = 0
+
+
+class ReturnNoteInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReturnNote
+    extra = 0
+
+
+class DecisionInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Decision
+    extra = 0
+
+
+@admin.register(BreachRequest)
+class BreachRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["reference", "local_authority", "role_grade", "proposed_rate", "status", "submitted_at"]
+    list_filter = ["status", "local_authority__region"]
+    search_fields = ["reference", "local_authority__name"]
+    list_select_related = ["local_authority", "role_grade"]
+    inlines = [SignatureInline, ReturnNoteInline, DecisionInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["breach_request", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["breach_request__local_authority", "breach_request__role_grade", "decided_by"]

@@ -1,0 +1,227 @@
+"""Forms for breach requests: the lead's request form, and the sign, return and decide forms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.db.models import QuerySet
+
+from breaches.models import Decision, ReasonCategory
+from breaches.services.requests import BreachRequestDetails
+from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
+from riia.errors import DomainError
+from riia.forms import GovukForm
+from riia.models import LocalAuthority, Role
+
+DATE_HINT = "For example, 2026-05-01"
+
+
+class _Form(GovukForm):
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal on the field it names, or above the form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date", "width": "10"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as a real date",
+        },
+    )
+
+
+class BreachRequestForm(_Form):
+    """What the workforce lead fills in. ``complete`` (the "Continue" button) also asks for the reason and
+    the confirmation; "Save as draft" does not, so a draft can be saved part-way."""
+
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        label="Local authority",
+        error_messages={
+            "required": "Select the local authority",
+            "invalid_choice": "Select one of your local authorities",
+        },
+    )
+    role_grade = forms.ModelChoiceField(
+        queryset=RoleGrade.objects.none(),
+        label="Role",
+        empty_label="Select a role",
+        error_messages={"required": "Select the role", "invalid_choice": "Select a role from the list"},
+    )
+    proposed_rate = forms.DecimalField(
+        label="Proposed hourly pay rate",
+        help_text="The rate paid to the worker, in pounds an hour.",
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=MAX_HOURLY_RATE,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "5", "prefix": "£", "suffix": "an hour"}),
+        error_messages={
+            "required": "Enter the proposed hourly pay rate",
+            "invalid": "Enter the proposed hourly pay rate as a number, like 42.50",
+            "min_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
+            "max_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
+            "max_decimal_places": "Enter the proposed hourly pay rate in pounds and pence, like 42.50",
+        },
+    )
+    engagement_type = forms.ChoiceField(
+        label="How will the worker be engaged?",
+        choices=EngagementType.choices,
+        initial=EngagementType.LIMITED_COMPANY,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the worker will be engaged"},
+    )
+    number_of_roles = forms.IntegerField(
+        label="Number of roles",
+        min_value=1,
+        max_value=999,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "3"}),
+        error_messages={
+            "required": "Enter the number of roles",
+            "invalid": "Enter the number of roles as a whole number",
+            "min_value": "Enter the number of roles, 1 or more",
+            "max_value": "Enter the number of roles, 999 or fewer",
+        },
+    )
+    contract_start = _date_field("Contract start date")
+    contract_end = _date_field("Contract end date", required=False, help_text="Or give the length in weeks below.")
+    contract_weeks = forms.IntegerField(
+        label="Contract length in weeks",
+        required=False,
+        min_value=1,
+        max_value=260,
+        help_text="Only if you have not given an end date.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "width": "3"}),
+        error_messages={
+            "invalid": "Enter the contract length as a whole number of weeks",
+            "min_value": "Enter a contract length of 1 week or more",
+            "max_value": "Enter a contract length of 260 weeks or fewer",
+        },
+    )
+    reason_category = forms.ChoiceField(
+        label="Main reason",
+        choices=ReasonCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the main reason for the breach"},
+    )
+    reason = forms.CharField(
+        label="Explain why the breach is needed",
+        required=False,
+        help_text="What you have tried, and why paying the cap will not fill the roles.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    is_project_team = forms.BooleanField(
+        label="This is a project team or packaged arrangement",
+        required=False,
+        help_text="Every worker in a project team must be identified and priced.",
+    )
+    confirms_no_other_breach = forms.BooleanField(
+        label="I confirm that no other term of the agreement, such as the cool-off period, will be breached",
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args,
+        local_authorities: QuerySet[LocalAuthority],
+        role_grades: QuerySet[RoleGrade],
+        complete: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        self.fields["local_authority"].queryset = local_authorities
+        if len(local_authorities) == 1:
+            self.fields["local_authority"].initial = local_authorities[0].pk
+            self.fields["local_authority"].widget = forms.HiddenInput()
+        self.fields["role_grade"].queryset = role_grades
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end, weeks = data.get("contract_start"), data.get("contract_end"), data.get("contract_weeks")
+        if start and not end and weeks:
+            data["contract_end"] = start + timedelta(weeks=weeks, days=-1)
+        elif start and not end and "contract_weeks" not in self.errors:
+            self.add_error("contract_end", "Enter the contract end date or its length in weeks")
+        if self.complete:
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Explain why the breach is needed")
+            if not data.get("confirms_no_other_breach"):
+                self.add_error(
+                    "confirms_no_other_breach",
+                    "Confirm that no other term of the agreement, such as the cool-off period, will be breached",
+                )
+        return data
+
+    def details(self) -> BreachRequestDetails:
+        data = self.cleaned_data
+        return BreachRequestDetails(
+            role_grade=data["role_grade"],
+            proposed_rate=data["proposed_rate"],
+            number_of_roles=data["number_of_roles"],
+            contract_start=data["contract_start"],
+            contract_end=data["contract_end"],
+            reason_category=data["reason_category"],
+            engagement_type=data["engagement_type"],
+            reason=data.get("reason", "").strip(),
+            is_project_team=data["is_project_team"],
+            confirms_no_other_breach=data["confirms_no_other_breach"],
+        )
+
+
+class SignForm(_Form):
+    """Approve as DCS or chief executive. The role is asked only of someone who holds both."""
+
+    role = forms.ChoiceField(
+        label="Sign as", widget=forms.RadioSelect, error_messages={"required": "Select the role you are signing as"}
+    )
+
+    def __init__(self, *args, roles: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+        if len(roles) == 1:
+            self.fields["role"].initial = roles[0]
+            self.fields["role"].widget = forms.HiddenInput()
+
+
+class ReturnForm(_Form):
+    comment = forms.CharField(
+        label="What needs to change?",
+        help_text="The workforce lead sees this and can change and resubmit the request.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what the local authority needs to change or explain"},
+    )
+
+
+class DecideForm(_Form):
+    RETURN = "return"
+
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=[*Decision.Outcome.choices, (RETURN, "Return for more information")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select approve, reject or return for more information"},
+    )
+    conditions = forms.CharField(
+        label="Conditions (if approving)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expires_on = _date_field("Approval expiry date", required=False, help_text="Optional. " + DATE_HINT)
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        help_text="Needed when you reject or return the request.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("outcome") == self.RETURN and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Enter what the local authority needs to explain")
+        return data

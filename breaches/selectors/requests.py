@@ -1,0 +1,246 @@
+"""Scoped reads of breach requests and decisions. Each returns only what the person may see, with the
+related rows a page needs already joined (no query per row)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from breaches.models import BreachRequest, BreachRequestStatus, Decision
+from breaches.rules import decides_sub_regionally
+from rates.lookup import CapAnswer, cap_lookup
+from rates.models import RoleGrade
+from riia.models import LocalAuthority, Region, Role, User
+from riia.rules import current_memberships, is_la_member
+from riia.selectors import people_with_la_role, people_with_region_role
+
+SIMILAR_RATE_BAND = Decimal("0.10")  # "similar" = same role, proposed rate within ±10%
+
+
+def _with_related(queryset: QuerySet[BreachRequest]) -> QuerySet[BreachRequest]:
+    return queryset.select_related(
+        "local_authority__region", "local_authority__group", "role_grade", "created_by", "decision__decided_by"
+    )
+
+
+def _la_ids(user: User, roles: list[str] | None = None) -> set[int]:
+    return {
+        m.local_authority_id
+        for m in current_memberships(user)
+        if m.local_authority_id and (roles is None or m.role in roles)
+    }
+
+
+def _staff_region_ids(user: User) -> set[int]:
+    return {m.region_id for m in current_memberships(user) if m.region_id and m.role in Role.region_roles()}
+
+
+def _member_region_ids(user: User) -> set[int]:
+    """Regions the person belongs to through an LA, the RIIA or an MSP (as ``riia.rules.is_region_member``)."""
+    ids: set[int] = set()
+    for m in current_memberships(user):
+        if m.region_id:
+            ids.add(m.region_id)
+        if m.local_authority_id:
+            ids.add(m.local_authority.region_id)
+        if m.msp_id:
+            ids.update(la.region_id for la in m.msp.local_authorities.all())
+    return ids
+
+
+def breach_requests_visible_to(user: User) -> QuerySet[BreachRequest]:
+    """The same scope as ``breaches.rules.can_view_breach_request``, as one query."""
+    if not user.is_authenticated:
+        return BreachRequest.objects.none()
+    scope = (
+        Q(local_authority_id__in=_la_ids(user))
+        | Q(round__gte=1, local_authority__region_id__in=_staff_region_ids(user))
+        | Q(status__in=BreachRequestStatus.decided(), local_authority__region_id__in=_member_region_ids(user))
+    )
+    return _with_related(BreachRequest.objects.filter(scope))
+
+
+def breach_request_get(*, user: User, pk: int) -> BreachRequest:
+    breach_request = _with_related(BreachRequest.objects.filter(pk=pk)).first()
+    if breach_request is None:
+        raise Http404("There is no breach request with that number.")
+    if not user.has_perm("breaches.view_breachrequest", breach_request):
+        raise PermissionDenied("This breach request belongs to another local authority.")
+    return breach_request
+
+
+def breach_request_history(*, breach_request: BreachRequest) -> dict[str, list]:
+    """Signatures and return notes of a request, for its page."""
+    return {
+        "signatures": list(breach_request.signatures.select_related("signatory").order_by("round", "signed_at")),
+        "return_notes": list(breach_request.return_notes.select_related("returned_by").order_by("created_at")),
+    }
+
+
+def local_authorities_where_lead(*, user: User) -> QuerySet[LocalAuthority]:
+    return LocalAuthority.objects.filter(pk__in=_la_ids(user, [Role.WORKFORCE_LEAD])).select_related("region")
+
+
+def role_grades_for(*, local_authorities: QuerySet[LocalAuthority]) -> QuerySet[RoleGrade]:
+    """National grades plus the local grades of the regions these LAs are in."""
+    regions = local_authorities.values("region")
+    return RoleGrade.objects.filter(Q(region__isnull=True) | Q(region__in=regions))
+
+
+def breach_request_cap(
+    *, local_authority: LocalAuthority, role_grade: RoleGrade, on: date, engagement_type: str
+) -> CapAnswer | None:
+    """The cap (and any live exemption of the LA) a request would be judged against."""
+    return cap_lookup(
+        region=local_authority.region,
+        role_grade=role_grade,
+        on=on,
+        engagement_type=engagement_type,
+        local_authority=local_authority,
+    )
+
+
+def breach_request_cap_for(
+    *, user: User, local_authority: LocalAuthority, role_grade: RoleGrade, on: date, engagement_type: str
+) -> CapAnswer | None:
+    """As ``breach_request_cap``, for the form's live figures: only for staff of that LA."""
+    if not is_la_member(user, local_authority):
+        raise PermissionDenied("You can only see caps for your own local authority's requests.")
+    return breach_request_cap(
+        local_authority=local_authority, role_grade=role_grade, on=on, engagement_type=engagement_type
+    )
+
+
+def similar_breach_requests(
+    *,
+    user: User,
+    local_authority: LocalAuthority,
+    role_grade: RoleGrade,
+    proposed_rate: Decimal,
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> QuerySet[BreachRequest]:
+    """Precedent before submitting: the region's requests for the same role with a proposed rate within
+    ±10%, that the person may see (decided ones across the region, and their own LA's submitted ones)."""
+    low = (proposed_rate * (1 - SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
+    high = (proposed_rate * (1 + SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
+    queryset = breach_requests_visible_to(user).filter(
+        local_authority__region_id=local_authority.region_id,
+        role_grade=role_grade,
+        proposed_rate__gte=low,
+        proposed_rate__lte=high,
+        round__gte=1,
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.order_by("-submitted_at", "-pk")[:limit]
+
+
+def region_breach_decisions(*, user: User, region: Region) -> QuerySet[Decision]:
+    """The region's breach decisions register: every decided request, newest first."""
+    if not user.has_perm("breaches.view_decisions", region):
+        raise PermissionDenied("You do not have a role in this region.")
+    return Decision.objects.filter(breach_request__local_authority__region=region).select_related(
+        "breach_request__local_authority", "breach_request__role_grade", "decided_by"
+    )
+
+
+# --- What waits for whom (home page panels) -------------------------------------------------
+
+
+def breach_requests_editable_by(*, user: User) -> QuerySet[BreachRequest]:
+    """Drafts and returned requests of the LAs where the person is workforce lead."""
+    return _with_related(
+        BreachRequest.objects.filter(
+            local_authority_id__in=_la_ids(user, [Role.WORKFORCE_LEAD]), status__in=BreachRequestStatus.editable()
+        )
+    ).order_by("-updated_at")
+
+
+def breach_requests_awaiting_signature_of(*, user: User) -> QuerySet[BreachRequest]:
+    """Requests of the person's LAs (as DCS or chief executive) that still need their role's signature."""
+    roles_by_la: dict[int, set[str]] = {}
+    for m in current_memberships(user):
+        if m.local_authority_id and m.role in (Role.DCS, Role.CHIEF_EXECUTIVE):
+            roles_by_la.setdefault(m.local_authority_id, set()).add(m.role)
+    if not roles_by_la:
+        return BreachRequest.objects.none()
+    queryset = _with_related(
+        BreachRequest.objects.filter(local_authority_id__in=roles_by_la, status=BreachRequestStatus.AWAITING_SIGNATURES)
+    ).prefetch_related("signatures")
+    waiting = [
+        br.pk
+        for br in queryset
+        if not any(s.round == br.round and s.signatory_id == user.pk for s in br.signatures.all())
+        and roles_by_la[br.local_authority_id] - {s.role for s in br.signatures.all() if s.round == br.round}
+    ]
+    return queryset.filter(pk__in=waiting).order_by("submitted_at")
+
+
+def breach_requests_awaiting_decision_of(*, user: User) -> QuerySet[BreachRequest]:
+    """Requests waiting for the person's decision: their region's (programme manager), or their group's
+    (sub-regional lead) where the region decides sub-regionally."""
+    pm_regions = {m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER}
+    groups = {m.group_id for m in current_memberships(user) if m.role == Role.SUB_REGIONAL_LEAD}
+    if not pm_regions and not groups:
+        return BreachRequest.objects.none()
+    sub_regional = Q(
+        local_authority__region__breach_decision_level=Region.DecisionLevel.SUB_REGIONAL,
+        local_authority__group__isnull=False,
+    )
+    scope = Q(local_authority__region_id__in=pm_regions) & ~sub_regional | Q(local_authority__group_id__in=groups) & (
+        sub_regional
+    )
+    return _with_related(BreachRequest.objects.filter(scope, status=BreachRequestStatus.AWAITING_DECISION)).order_by(
+        "submitted_at"
+    )
+
+
+def recent_decisions_for(*, user: User, days: int = 60, limit: int = 10) -> QuerySet[Decision]:
+    """Recent decisions in the regions of the person's LAs."""
+    region_ids = {m.local_authority.region_id for m in current_memberships(user) if m.local_authority_id}
+    return Decision.objects.filter(
+        breach_request__local_authority__region_id__in=region_ids,
+        decided_at__gte=timezone.now() - timedelta(days=days),
+    ).select_related("breach_request__local_authority", "breach_request__role_grade")[:limit]
+
+
+# --- Who to tell ----------------------------------------------------------------------------
+
+
+def breach_request_signatories(*, breach_request: BreachRequest) -> QuerySet[User]:
+    return people_with_la_role(local_authority=breach_request.local_authority, roles=[Role.DCS, Role.CHIEF_EXECUTIVE])
+
+
+def breach_request_deciders(*, breach_request: BreachRequest) -> QuerySet[User]:
+    la = breach_request.local_authority
+    if decides_sub_regionally(la):
+        return User.objects.filter(
+            is_active=True,
+            memberships__ended_at__isnull=True,
+            memberships__role=Role.SUB_REGIONAL_LEAD,
+            memberships__group_id=la.group_id,
+        ).distinct()
+    return people_with_region_role(region=la.region, roles=[Role.PROGRAMME_MANAGER])
+
+
+def breach_request_leads(*, breach_request: BreachRequest) -> QuerySet[User]:
+    return people_with_la_role(local_authority=breach_request.local_authority, roles=[Role.WORKFORCE_LEAD])
+
+
+def signing_roles_for(*, user: User, breach_request: BreachRequest, signatures: list) -> list[str]:
+    """The roles the person could still sign this round as (none once they have signed)."""
+    this_round = [s for s in signatures if s.round == breach_request.round]
+    if any(s.signatory_id == user.pk for s in this_round):
+        return []
+    held = {
+        m.role
+        for m in current_memberships(user)
+        if m.local_authority_id == breach_request.local_authority_id and m.role in (Role.DCS, Role.CHIEF_EXECUTIVE)
+    }
+    return [role for role in (Role.DCS, Role.CHIEF_EXECUTIVE) if role in held - {s.role for s in this_round}]

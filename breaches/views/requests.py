@@ -1,0 +1,271 @@
+"""Breach request pages. Each POST validates a form, calls one service and redirects; GET never writes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm
+from breaches.models import BreachRequest
+from breaches.selectors import requests as selectors
+from breaches.services import requests as services
+from rates.models import EngagementType, RoleGrade
+from riia.errors import DomainError
+from riia.models import LocalAuthority
+from riia.selectors import region_get
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "breaches/request_list.html",
+        {
+            "breach_requests": selectors.breach_requests_visible_to(request.user)[:200],
+            "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
+        },
+    )
+
+
+def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -> BreachRequestForm:
+    las = selectors.local_authorities_where_lead(user=request.user)
+    if instance is not None:
+        las = las.filter(pk=instance.local_authority_id)
+    if not las:
+        raise PermissionDenied("Only a local authority's workforce lead can start or change a breach request.")
+    initial = None
+    if instance is not None:
+        initial = {name: getattr(instance, name) for name in BreachRequestForm.base_fields if hasattr(instance, name)}
+    return BreachRequestForm(
+        request.POST or None,
+        initial=initial,
+        local_authorities=las,
+        role_grades=selectors.role_grades_for(local_authorities=las),
+        complete=request.POST.get("action") == "continue",
+    )
+
+
+def _after_save(request: HttpRequest, breach_request: BreachRequest) -> HttpResponse:
+    if request.POST.get("action") == "continue":
+        return redirect("breaches:request-check", pk=breach_request.pk)
+    messages.success(request, f"Draft {breach_request.reference} saved. You can come back to it from your home page.")
+    return redirect("breaches:request-detail", pk=breach_request.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = _request_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach_request = services.breach_request_create(
+                created_by=request.user, local_authority=form.cleaned_data["local_authority"], details=form.details()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            return _after_save(request, breach_request)
+    return render(request, "breaches/request_form.html", {"form": form, "breach_request": None})
+
+
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    if not request.user.has_perm("breaches.change_breachrequest", breach_request):
+        raise PermissionDenied("This request cannot be changed now, or not by you.")
+    form = _request_form(request, breach_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_request_update(
+                breach_request=breach_request, updated_by=request.user, details=form.details()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            return _after_save(request, breach_request)
+    return render(request, "breaches/request_form.html", {"form": form, "breach_request": breach_request})
+
+
+def _check_context(request: HttpRequest, breach_request: BreachRequest) -> dict:
+    cap = selectors.breach_request_cap(
+        local_authority=breach_request.local_authority,
+        role_grade=breach_request.role_grade,
+        on=breach_request.contract_start,
+        engagement_type=breach_request.engagement_type,
+    )
+    return {
+        "breach_request": breach_request,
+        "cap": cap,
+        "over_by": cap.over_by(breach_request.proposed_rate) if cap else None,
+        "over_by_percent": cap.over_by_percent(breach_request.proposed_rate) if cap else None,
+        "similar": selectors.similar_breach_requests(
+            user=request.user,
+            local_authority=breach_request.local_authority,
+            role_grade=breach_request.role_grade,
+            proposed_rate=breach_request.proposed_rate,
+            exclude_pk=breach_request.pk,
+        ),
+    }
+
+
+@require_GET
+def request_check(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    if not request.user.has_perm("breaches.change_breachrequest", breach_request):
+        return redirect("breaches:request-detail", pk=pk)
+    return render(request, "breaches/request_check.html", _check_context(request, breach_request))
+
+
+@require_POST
+def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    try:
+        services.breach_request_submit(breach_request=breach_request, submitted_by=request.user)
+    except DomainError as error:
+        context = _check_context(request, breach_request)
+        return render(request, "breaches/request_check.html", {**context, "error": error}, status=400)
+    messages.success(
+        request, f"Breach request {breach_request.reference} sent to your DCS and chief executive to sign."
+    )
+    return redirect("breaches:request-detail", pk=pk)
+
+
+def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: int = 200, **forms) -> HttpResponse:
+    history = selectors.breach_request_history(breach_request=breach_request)
+    user = request.user
+    roles = selectors.signing_roles_for(user=user, breach_request=breach_request, signatures=history["signatures"])
+    can_sign = bool(roles) and user.has_perm("breaches.sign_breachrequest", breach_request)
+    can_decide = user.has_perm("breaches.decide_breachrequest", breach_request)
+    context = {
+        "breach_request": breach_request,
+        **history,
+        "decision": getattr(breach_request, "decision", None),
+        "can_edit": user.has_perm("breaches.change_breachrequest", breach_request),
+        "can_withdraw": user.has_perm("breaches.withdraw_breachrequest", breach_request),
+        "sign_form": forms.get("sign_form") or (SignForm(roles=roles) if can_sign else None),
+        "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
+        "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
+    }
+    context["errors_form"] = next((f for f in forms.values() if f is not None and f.errors), None)
+    return render(request, "breaches/request_detail.html", context, status=status)
+
+
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, selectors.breach_request_get(user=request.user, pk=pk))
+
+
+@require_POST
+def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    form = SignForm(request.POST, roles=[request.POST.get("role", "")])
+    if form.is_valid():
+        try:
+            services.breach_request_sign(
+                breach_request=breach_request, signatory=request.user, role=form.cleaned_data["role"]
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"You signed breach request {breach_request.reference}.")
+            return redirect("breaches:request-detail", pk=pk)
+    return _render_detail(request, breach_request, status=400, sign_form=form)
+
+
+@require_POST
+def request_return(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.breach_request_return(
+                breach_request=breach_request, returned_by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Breach request {breach_request.reference} returned to the workforce lead.")
+            return redirect("breaches:request-detail", pk=pk)
+    return _render_detail(request, breach_request, status=400, return_form=form)
+
+
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == DecideForm.RETURN:
+                services.breach_request_return(
+                    breach_request=breach_request, returned_by=request.user, comment=data["comment"]
+                )
+            else:
+                services.breach_request_decide(
+                    breach_request=breach_request,
+                    decided_by=request.user,
+                    outcome=data["outcome"],
+                    conditions=data["conditions"],
+                    expires_on=data["expires_on"],
+                    comment=data["comment"],
+                )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, f"Your decision on {breach_request.reference} is recorded and every member LA is told."
+            )
+            return redirect("breaches:request-detail", pk=pk)
+    return _render_detail(request, breach_request, status=400, decide_form=form)
+
+
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    try:
+        services.breach_request_withdraw(breach_request=breach_request, withdrawn_by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Breach request {breach_request.reference} withdrawn.")
+    return redirect("breaches:request-detail", pk=pk)
+
+
+@require_GET
+def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
+    region = region_get(user=request.user, slug=slug)
+    decisions = selectors.region_breach_decisions(user=request.user, region=region)
+    return render(request, "breaches/request_decisions.html", {"region": region, "decisions": decisions[:500]})
+
+
+@require_GET
+def cap_json(request: HttpRequest) -> JsonResponse:
+    """The cap in force for the request form's live figures (the page computes over-by itself)."""
+    try:
+        la = get_object_or_404(LocalAuthority.objects.select_related("region"), pk=int(request.GET["local_authority"]))
+        grade = get_object_or_404(RoleGrade, pk=int(request.GET["role_grade"]))
+        on = date.fromisoformat(request.GET["contract_start"])
+        engagement = request.GET.get("engagement_type") or EngagementType.LIMITED_COMPANY
+        if engagement not in EngagementType.values:
+            raise ValueError(engagement)
+    except (KeyError, ValueError):
+        return JsonResponse({"error": "Give local_authority, role_grade and contract_start (YYYY-MM-DD)."}, status=400)
+    answer = selectors.breach_request_cap_for(
+        user=request.user, local_authority=la, role_grade=grade, on=on, engagement_type=engagement
+    )
+    if answer is None:
+        return JsonResponse({"cap": None, "message": f"There is no published cap for {grade} on {on:%-d %B %Y}."})
+    return JsonResponse(
+        {
+            "cap": str(answer.cap),
+            "allowed_rate": str(answer.allowed_rate),
+            "exemption": answer.exemption_id is not None,
+            "effective_from": answer.cap_effective_from.isoformat(),
+            "url": reverse("breaches:request-cap"),
+        }
+    )

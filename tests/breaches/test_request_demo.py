@@ -1,0 +1,30 @@
+import pytest
+
+from breaches.demo import load_requests
+from breaches.models import BreachRequest, BreachRequestStatus
+from riia.demo import demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_makes_a_request_in_each_state_in_both_regions_and_is_idempotent():
+    result = demo_load()
+
+    for region in ("West Midlands", "London"):
+        statuses = set(
+            BreachRequest.objects.filter(local_authority__region__name=region).values_list("status", flat=True)
+        )
+        assert statuses == {
+            BreachRequestStatus.DRAFT,
+            BreachRequestStatus.AWAITING_SIGNATURES,
+            BreachRequestStatus.AWAITING_DECISION,
+            BreachRequestStatus.APPROVED,
+            BreachRequestStatus.REJECTED,
+        }, region
+    assert any("Breach requests in London: 5 created" in line for line in result.lines)
+    count = BreachRequest.objects.count()
+
+    lines = load_requests()
+
+    assert BreachRequest.objects.count() == count
+    assert all("already there" in line for line in lines)

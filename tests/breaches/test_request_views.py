@@ -1,0 +1,349 @@
+"""Breach request pages: who may see and do what (both ways), and the GOV.UK error messages."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from breaches.models import BreachRequest, BreachRequestStatus, Decision, Signature
+from breaches.services.requests import breach_request_sign
+from riia.models import Role
+from tests.breaches.factories import BreachRequestFactory, decided_request
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(la, **overrides):
+    from tests.rates.factories import core_grade
+
+    data = {
+        "local_authority": la.pk,
+        "role_grade": core_grade().pk,
+        "proposed_rate": "40.00",
+        "engagement_type": "limited_company",
+        "number_of_roles": "2",
+        "contract_start": "2026-05-01",
+        "contract_end": "2026-10-31",
+        "reason_category": "hard_to_fill",
+        "reason": "Three rounds of recruitment failed.",
+        "confirms_no_other_breach": "on",
+        "action": "continue",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# --- starting and changing a request ---------------------------------------------------------
+
+
+def test_lead_starts_a_request_and_reaches_check_your_answers(client_for, workforce_lead, la, cap):
+    client = client_for(workforce_lead)
+    assert "Ask permission to pay above the cap" in client.get(reverse("breaches:request-new")).text
+
+    response = client.post(reverse("breaches:request-new"), form_data(la))
+
+    breach_request = BreachRequest.objects.get()
+    assert response.status_code == 302 and response.url == reverse("breaches:request-check", args=[breach_request.pk])
+    page = client.get(response.url).text
+    assert "Check your answers before sending the request" in page
+    assert "£35.00 an hour" in page and "£5.00 an hour (14.3%)" in page
+
+
+def test_contract_length_in_weeks_sets_the_end_date(client_for, workforce_lead, la, cap):
+    client_for(workforce_lead).post(
+        reverse("breaches:request-new"), form_data(la, contract_end="", contract_weeks="26", action="draft")
+    )
+
+    breach_request = BreachRequest.objects.get()
+    assert breach_request.contract_end == breach_request.contract_start + timedelta(weeks=26, days=-1)
+
+
+def test_saving_a_draft_does_not_need_the_confirmation(client_for, workforce_lead, la, cap):
+    response = client_for(workforce_lead).post(
+        reverse("breaches:request-new"), form_data(la, confirms_no_other_breach=None, reason="", action="draft")
+    )
+
+    assert response.status_code == 302
+    assert BreachRequest.objects.get().status == BreachRequestStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"proposed_rate": "35.00"}, "is not above the cap of £35.00 an hour for Social worker, so it is not a breach"),
+        (
+            {"contract_start": "2026-01-01"},
+            "There is no published cap for Social worker in West Midlands on 1 January 2026",
+        ),
+        (
+            {"confirms_no_other_breach": None},
+            "Confirm that no other term of the agreement, such as the cool-off period",
+        ),
+        ({"number_of_roles": "0"}, "Enter the number of roles, 1 or more"),
+        ({"contract_end": "2026-04-01"}, "The contract end date must be the same as or after the start date"),
+        ({"contract_end": ""}, "Enter the contract end date or its length in weeks"),
+        ({"proposed_rate": "lots"}, "Enter the proposed hourly pay rate as a number, like 42.50"),
+        ({"role_grade": ""}, "Select the role"),
+    ],
+)
+def test_bad_input_is_refused_with_a_named_error_and_nothing_written(
+    client_for, workforce_lead, la, cap, overrides, message
+):
+    response = client_for(workforce_lead).post(reverse("breaches:request-new"), form_data(la, **overrides))
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert message in response.text.replace("&#x27;", "'")
+    assert not BreachRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "person", ["dcs", "chief_executive", "la_viewer", "programme_manager", "agency_contact", "nobody"]
+)
+def test_only_workforce_leads_may_start_a_request(request, client_for, person):
+    response = client_for(request.getfixturevalue(person)).get(reverse("breaches:request-new"))
+
+    assert response.status_code == 403
+
+
+def test_lead_changes_a_draft(client_for, workforce_lead, draft):
+    client = client_for(workforce_lead)
+    assert 'value="40.00"' in client.get(reverse("breaches:request-edit", args=[draft.pk])).text
+
+    client.post(
+        reverse("breaches:request-edit", args=[draft.pk]), form_data(draft.local_authority, proposed_rate="44.00")
+    )
+
+    draft.refresh_from_db()
+    assert draft.proposed_rate == Decimal("44.00")
+
+
+@pytest.mark.parametrize("person", ["second_la_lead", "dcs", "la_viewer"])
+def test_others_may_not_change_a_draft(request, client_for, draft, person):
+    response = client_for(request.getfixturevalue(person)).post(
+        reverse("breaches:request-edit", args=[draft.pk]), form_data(draft.local_authority, proposed_rate="44.00")
+    )
+
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.proposed_rate == Decimal("40.00")
+
+
+def test_submit_from_check_your_answers(client_for, workforce_lead, draft, dcs):
+    response = client_for(workforce_lead).post(reverse("breaches:request-submit", args=[draft.pk]))
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == BreachRequestStatus.AWAITING_SIGNATURES
+
+
+def test_submit_refusal_is_shown_on_check_your_answers(client_for, workforce_lead, draft):
+    BreachRequest.objects.filter(pk=draft.pk).update(confirms_no_other_breach=False)
+
+    response = client_for(workforce_lead).post(reverse("breaches:request-submit", args=[draft.pk]))
+
+    assert response.status_code == 400
+    assert "There is a problem" in response.text and "#id_confirms_no_other_breach" in response.text
+
+
+def test_similar_requests_in_the_region_are_shown_before_submitting(
+    client_for, workforce_lead, draft, second_la, foreign_la
+):
+    decided_request(second_la, proposed_rate=Decimal("41.00"), reference="BR-SIM-00001")
+    decided_request(second_la, proposed_rate=Decimal("48.00"), reference="BR-FAR-00001")
+    decided_request(foreign_la, proposed_rate=Decimal("40.00"), reference="BR-LDN-00001")
+
+    page = client_for(workforce_lead).get(reverse("breaches:request-check", args=[draft.pk])).text
+
+    assert "BR-SIM-00001" in page
+    assert "BR-FAR-00001" not in page and "BR-LDN-00001" not in page
+
+
+# --- seeing a request ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("person", "draft_visible", "submitted_visible", "decided_visible"),
+    [
+        ("workforce_lead", True, True, True),
+        ("la_viewer", True, True, True),
+        ("dcs", True, True, True),
+        ("programme_manager", False, True, True),
+        ("riia_member", False, True, True),
+        ("second_la_lead", False, False, True),
+        ("msp_viewer", False, False, True),
+        ("foreign_lead", False, False, False),
+        ("foreign_programme_manager", False, False, False),
+        ("agency_contact", False, False, False),
+        ("nobody", False, False, False),
+    ],
+)
+def test_who_sees_a_request(request, client_for, la, cap, person, draft_visible, submitted_visible, decided_visible):
+    client = client_for(request.getfixturevalue(person))
+    for breach_request, expected in [
+        (BreachRequestFactory(local_authority=la), draft_visible),
+        (BreachRequestFactory(local_authority=la, submitted=True), submitted_visible),
+        (decided_request(la), decided_visible),
+    ]:
+        response = client.get(reverse("breaches:request-detail", args=[breach_request.pk]))
+        assert response.status_code == (200 if expected else 403), breach_request.status
+        listed = breach_request.reference in client.get(reverse("breaches:request-list")).text
+        assert listed == expected
+
+
+# --- signing, returning, deciding ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("person", "role"), [("dcs", Role.DCS), ("chief_executive", Role.CHIEF_EXECUTIVE)])
+def test_dcs_and_chief_executive_see_the_sign_button_and_sign(request, client_for, awaiting_signatures, person, role):
+    client = client_for(request.getfixturevalue(person))
+    assert "Sign and approve" in client.get(reverse("breaches:request-detail", args=[awaiting_signatures.pk])).text
+
+    response = client.post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": role})
+
+    assert response.status_code == 302
+    assert Signature.objects.get().role == role
+
+
+@pytest.mark.parametrize("person", ["workforce_lead", "la_viewer", "programme_manager", "second_la_lead"])
+def test_others_see_no_sign_button_and_cannot_sign(request, client_for, awaiting_signatures, person):
+    client = client_for(request.getfixturevalue(person))
+    page = client.get(reverse("breaches:request-detail", args=[awaiting_signatures.pk]))
+    assert "Sign and approve" not in page.text
+
+    response = client.post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS})
+
+    assert response.status_code in (400, 403)
+    assert not Signature.objects.exists()
+
+
+def test_signing_a_withdrawn_request_says_why(client_for, awaiting_signatures, dcs):
+    BreachRequest.objects.filter(pk=awaiting_signatures.pk).update(status=BreachRequestStatus.WITHDRAWN)
+
+    response = client_for(dcs).post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS})
+
+    assert response.status_code == 400
+    assert "because it is withdrawn" in response.text
+
+
+def test_return_needs_a_comment(client_for, awaiting_signatures, dcs):
+    response = client_for(dcs).post(reverse("breaches:request-return", args=[awaiting_signatures.pk]), {"comment": ""})
+
+    assert response.status_code == 400
+    assert "Enter what the local authority needs to change or explain" in response.text
+
+
+@pytest.fixture
+def awaiting_decision(awaiting_signatures, dcs, chief_executive):
+    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    return breach_request_sign(breach_request=awaiting_signatures, signatory=chief_executive, role=Role.CHIEF_EXECUTIVE)
+
+
+def test_programme_manager_approves_with_conditions(client_for, awaiting_decision, programme_manager):
+    client = client_for(programme_manager)
+    assert "Record the decision" in client.get(reverse("breaches:request-detail", args=[awaiting_decision.pk])).text
+    expiry = (timezone.localdate() + timedelta(days=90)).isoformat()
+
+    response = client.post(
+        reverse("breaches:request-decide", args=[awaiting_decision.pk]),
+        {"outcome": "approved", "conditions": "Review in 3 months", "expires_on": expiry},
+    )
+
+    assert response.status_code == 302
+    assert Decision.objects.get().conditions == "Review in 3 months"
+
+
+def test_programme_manager_returns_for_more_information(client_for, awaiting_decision, programme_manager):
+    client_for(programme_manager).post(
+        reverse("breaches:request-decide", args=[awaiting_decision.pk]), {"outcome": "return", "comment": "Which team?"}
+    )
+
+    awaiting_decision.refresh_from_db()
+    assert awaiting_decision.status == BreachRequestStatus.RETURNED
+
+
+@pytest.mark.parametrize("person", ["sub_regional_lead", "riia_member", "dcs", "foreign_programme_manager"])
+def test_others_cannot_decide(request, client_for, awaiting_decision, person):
+    response = client_for(request.getfixturevalue(person)).post(
+        reverse("breaches:request-decide", args=[awaiting_decision.pk]), {"outcome": "approved"}
+    )
+
+    assert response.status_code in (400, 403)
+    assert not Decision.objects.exists()
+
+
+def test_rejecting_without_a_reason_names_the_comment_field(client_for, awaiting_decision, programme_manager):
+    response = client_for(programme_manager).post(
+        reverse("breaches:request-decide", args=[awaiting_decision.pk]), {"outcome": "rejected"}
+    )
+
+    assert response.status_code == 400
+    assert 'href="#id_comment">Enter why the request is rejected' in response.text
+
+
+def test_lead_withdraws(client_for, awaiting_signatures, workforce_lead):
+    client_for(workforce_lead).post(reverse("breaches:request-withdraw", args=[awaiting_signatures.pk]))
+
+    awaiting_signatures.refresh_from_db()
+    assert awaiting_signatures.status == BreachRequestStatus.WITHDRAWN
+
+
+def test_get_never_changes_a_request(client_for, awaiting_signatures, dcs):
+    response = client_for(dcs).get(reverse("breaches:request-sign", args=[awaiting_signatures.pk]))
+
+    assert response.status_code == 405
+    assert not Signature.objects.exists()
+
+
+# --- the region's decisions register and the cap endpoint ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [("second_la_lead", 200), ("programme_manager", 200), ("msp_viewer", 200), ("foreign_lead", 403), ("nobody", 403)],
+)
+def test_region_decisions_register(request, client_for, region, la, cap, person, status):
+    decided_request(la, reference="BR-DEC-00001")
+    BreachRequestFactory(local_authority=la, submitted=True, reference="BR-OPN-00001")
+
+    response = client_for(request.getfixturevalue(person)).get(reverse("breaches:region-decisions", args=[region.slug]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert "BR-DEC-00001" in response.text and "BR-OPN-00001" not in response.text
+
+
+def test_cap_endpoint_gives_the_cap_to_the_las_staff(client_for, workforce_lead, la, cap):
+    from tests.rates.factories import core_grade
+
+    params = {"local_authority": la.pk, "role_grade": core_grade().pk, "contract_start": "2026-06-01"}
+    body = client_for(workforce_lead).get(reverse("breaches:request-cap"), params).json()
+
+    assert body["cap"] == "35.00" and body["allowed_rate"] == "35.00"
+
+
+@pytest.mark.parametrize("person", ["second_la_lead", "foreign_lead", "nobody"])
+def test_cap_endpoint_is_refused_for_other_las(request, client_for, la, cap, person):
+    from tests.rates.factories import core_grade
+
+    params = {"local_authority": la.pk, "role_grade": core_grade().pk, "contract_start": "2026-06-01"}
+    response = client_for(request.getfixturevalue(person)).get(reverse("breaches:request-cap"), params)
+
+    assert response.status_code == 403
+
+
+def test_cap_endpoint_answers_bad_input_with_a_message(client_for, workforce_lead, la):
+    response = client_for(workforce_lead).get(reverse("breaches:request-cap"), {"local_authority": la.pk})
+
+    assert response.status_code == 400 and "contract_start" in response.json()["error"]
+
+
+def test_admin_lists_requests_read_only(client, django_user_model, draft):
+    admin = django_user_model.objects.create_superuser("admin@example.gov.uk", "pw", full_name="Admin")
+    client.force_login(admin)
+
+    assert draft.reference in client.get("/admin/breaches/breachrequest/").text
+    assert client.get(f"/admin/breaches/breachrequest/{draft.pk}/change/").status_code == 200
+    assert client.get("/admin/breaches/breachrequest/add/").status_code == 403

@@ -1,0 +1,113 @@
+"""A breach request from start to decision in a real browser: the lead drafts and submits, the DCS and
+chief executive sign, the programme manager approves, and another LA in the region sees the decision."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.breaches.factories import cap_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def as_person(page, sign_in):
+    def _as(user):
+        page.context.clear_cookies()
+        return sign_in(user)
+
+    return _as
+
+
+def open_request(page, reference):
+    page.goto("/")
+    page.get_by_role("link", name=re.compile(reference)).first.click()
+    expect(page.get_by_role("heading", name=f"Breach request {reference}")).to_be_visible()
+
+
+def test_breach_request_journey(
+    as_person, region, la, workforce_lead, dcs, chief_executive, programme_manager, second_la_lead
+):
+    cap_in(region)
+
+    # The workforce lead starts a request; the cap figures appear as they type.
+    page = as_person(workforce_lead)
+    page.get_by_role("link", name="Start a breach request").click()
+    page.get_by_label("Role", exact=True).select_option(label="Social worker")
+    page.get_by_label("Contract start date").fill("2026-05-01")
+    page.get_by_label("Proposed hourly pay rate").fill("40.00")
+    expect(page.locator("#cap-figures")).to_contain_text(
+        "The cap in force is £35.00 an hour. £40.00 is £5.00 (14.3%) over it."
+    )
+    page.get_by_label("Number of roles").fill("2")
+    page.get_by_label("Contract length in weeks").fill("26")
+    page.get_by_label("Hard-to-fill post after repeated recruitment").check()
+    page.get_by_label("Explain why the breach is needed").fill("Three recruitment rounds have failed.")
+
+    # Continue without the confirmation: a clear error, nothing lost.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("Confirm that no other term of the agreement")
+    page.get_by_label("I confirm that no other term of the agreement").check()
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_text(re.compile(r"Draft BR-\d{3}-00001 saved"))).to_be_visible()
+    reference = re.search(r"BR-\d{3}-00001", page.locator("h1").inner_text()).group(0)
+
+    # Back from the home page, check the answers and send it.
+    open_request(page, reference)
+    page.get_by_role("link", name="Check and send").click()
+    expect(page.get_by_test_id("over-by")).to_have_text("£5.00 an hour (14.3%)")
+    page.get_by_role("button", name="Send for signature").click()
+    expect(page.get_by_text("sent to your DCS and chief executive")).to_be_visible()
+
+    # The DCS and the chief executive sign.
+    for signatory in (dcs, chief_executive):
+        page = as_person(signatory)
+        expect(page.get_by_role("heading", name="Breach requests to sign")).to_be_visible()
+        open_request(page, reference)
+        page.get_by_role("button", name="Sign and approve").click()
+        expect(page.get_by_text(f"You signed breach request {reference}.")).to_be_visible()
+    expect(page.locator("main .govuk-tag").first).to_have_text("Awaiting regional decision")
+
+    # The programme manager approves with a condition.
+    page = as_person(programme_manager)
+    expect(page.get_by_role("heading", name="Breach requests to decide")).to_be_visible()
+    open_request(page, reference)
+    page.get_by_label("Approved").check()
+    page.get_by_label("Conditions (if approving)").fill("Review at three months.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Approved")
+
+    # Another LA in the region sees the decision on its home page and in the register.
+    page = as_person(second_la_lead)
+    panel = page.get_by_role("heading", name="Recent breach decisions in your region")
+    expect(panel).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(reference))).to_be_visible()
+    page.get_by_role("link", name="All West Midlands breach decisions").click()
+    expect(page.get_by_role("cell", name="Review at three months.", exact=False)).to_be_visible()
+
+
+def test_without_javascript_the_figures_appear_on_check_your_answers(browser, live_server, region, la, workforce_lead):
+    cap_in(region)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(workforce_lead.email)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto("/breaches/requests/new/")
+    expect(page.locator("#cap-figures")).to_be_hidden()
+    page.get_by_label("Role", exact=True).select_option(label="Social worker")
+    page.get_by_label("Contract start date").fill("2026-05-01")
+    page.get_by_label("Proposed hourly pay rate").fill("42.00")
+    page.get_by_label("Number of roles").fill("1")
+    page.get_by_label("Contract end date").fill("2026-07-31")
+    page.get_by_label("Caseload or safeguarding risk").check()
+    page.get_by_label("Explain why the breach is needed").fill("Caseloads are too high.")
+    page.get_by_label("I confirm that no other term of the agreement").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Check your answers before sending the request")).to_be_visible()
+    expect(page.get_by_test_id("over-by")).to_have_text("£7.00 an hour (20.0%)")
+    context.close()
