@@ -22,6 +22,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     for region in regions_visible_to(user).order_by("name")[:3]:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
+    if user.has_perm("breaches.view_breach_register"):
+        items.append(("Breach register", reverse("breaches:register")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:

@@ -224,3 +224,18 @@ def test_a_recorded_breach_is_not_a_suggestion_to_review(programme_manager, la):
     record = BreachRecordFactory(local_authority=la)
     with pytest.raises(DomainError, match="already confirmed"):
         breach_record_dismiss(actor=programme_manager, breach_record=record, reason="no")
+
+
+@pytest.mark.parametrize(
+    ("quarter", "bounds"),
+    [
+        ("2026-Q1", (date(2026, 1, 1), date(2026, 3, 31))),
+        ("2026-Q3", (date(2026, 7, 1), date(2026, 9, 30))),
+        ("2026-Q4", (date(2026, 10, 1), date(2026, 12, 31))),
+    ],
+)
+def test_quarters_are_calendar_quarters(quarter, bounds):
+    from breaches.selectors.register import quarter_bounds, quarter_of
+
+    assert quarter_bounds(quarter) == bounds
+    assert quarter_of(bounds[0]) == quarter_of(bounds[1]) == quarter

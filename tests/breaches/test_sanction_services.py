@@ -364,3 +364,15 @@ def test_a_programme_manager_of_another_region_cannot_spend(foreign_programme_ma
 
 def test_breach_records_keep_their_sanctions(issued_fine, record):
     assert list(BreachRecord.objects.get(pk=record.pk).sanctions.all()) == [issued_fine]
+
+
+def test_the_ledger_is_one_query_however_long(programme_manager, region, la, fine_policy, django_assert_num_queries):
+    for _ in range(5):
+        sanction = SanctionFactory(
+            policy=fine_policy, local_authority=la, breach_records=[BreachRecordFactory(local_authority=la)]
+        )
+        sanction_mark_paid(actor=programme_manager, sanction=sanction)
+
+    with django_assert_num_queries(1):
+        entries = list(training_fund_ledger(region=region))
+        assert entries[-1].balance == Decimal("1250.00") and str(entries[-1].sanction.target) == "Dudley"
