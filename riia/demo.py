@@ -25,7 +25,9 @@ LA_ROLE_PREFIX = {
 }
 
 # Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
-DEMO_LOADERS: list[str] = []
+DEMO_LOADERS: list[str] = [
+    "breaches.demo_register.load",
+]
 
 
 @dataclass
