@@ -5,7 +5,16 @@ Sections: breach requests (below); the breach register and sanctions (further do
 
 from django.contrib import admin
 
-from breaches.models import BreachRequest, Decision, ReturnNote, Signature
+from breaches.models import (
+    BreachRecord,
+    BreachRequest,
+    Decision,
+    ReturnNote,
+    Sanction,
+    SanctionPolicy,
+    Signature,
+    TrainingFundEntry,
+)
 
 # --- Breach requests ------------------------------------------------------------------------
 
@@ -50,3 +59,32 @@ class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["breach_request", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     list_select_related = ["breach_request__local_authority", "breach_request__role_grade", "decided_by"]
+
+
+# --- Breach register, sanctions and the training fund ----------------------------------------
+
+
+@admin.register(BreachRecord)
+class BreachRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["occurred_on", "local_authority", "breach_type", "with_permission", "status", "source"]
+    list_filter = ["region", "breach_type", "with_permission", "status", "source"]
+    search_fields = ["local_authority__name", "description", "source_reference"]
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(SanctionPolicy)
+class SanctionPolicyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "region", "kind", "default_amount", "is_active"]
+    list_filter = ["region", "kind", "is_active"]
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["issued_on", "region", "policy", "local_authority", "msp", "agency", "amount", "status"]
+    list_filter = ["region", "status"]
+
+
+@admin.register(TrainingFundEntry)
+class TrainingFundEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["occurred_on", "region", "kind", "amount", "description"]
+    list_filter = ["region", "kind"]

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from breaches.views import register as register_views
 from breaches.views import requests
+from breaches.views import sanctions as sanction_views
 
 app_name = "breaches"
 
@@ -18,4 +20,25 @@ urlpatterns = [
     path("requests/<int:pk>/decide/", requests.request_decide, name="request-decide"),
     path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request-withdraw"),
     path("regions/<slug:slug>/decisions/", requests.region_decisions, name="region-decisions"),
+]
+
+# --- Breach register, sanctions and the training fund -----------------------------------------
+urlpatterns += [
+    path("register/", register_views.register, name="register"),
+    path("register/export.csv", register_views.register_export, name="register-export"),
+    path("register/new/", register_views.record_create, name="register-create"),
+    path("register/<int:pk>/", register_views.record_detail, name="register-detail"),
+    path("register/<int:pk>/actions/", register_views.record_actions, name="register-actions"),
+    path("register/<int:pk>/confirm/", register_views.record_confirm, name="register-confirm"),
+    path("register/<int:pk>/dismiss/", register_views.record_dismiss, name="register-dismiss"),
+    path("sanctions/", sanction_views.sanction_list, name="sanction-list"),
+    path("sanctions/<int:pk>/", sanction_views.sanction_detail, name="sanction-detail"),
+    path("sanctions/<int:pk>/paid/", sanction_views.sanction_paid, name="sanction-paid"),
+    path("sanctions/<int:pk>/waive/", sanction_views.sanction_waive, name="sanction-waive"),
+    path("sanctions/policies/<int:pk>/", sanction_views.policy_edit, name="sanction-policy-edit"),
+    path("sanctions/<slug:slug>/policies/new/", sanction_views.policy_create, name="sanction-policy-create"),
+    path("sanctions/<slug:slug>/new/", sanction_views.sanction_issue, name="sanction-issue"),
+    path("training-fund/", sanction_views.fund_index, name="fund-index"),
+    path("training-fund/<slug:slug>/", sanction_views.fund_ledger, name="fund-ledger"),
+    path("training-fund/<slug:slug>/spend/", sanction_views.fund_spend, name="fund-spend"),
 ]

@@ -28,6 +28,7 @@ LA_ROLE_PREFIX = {
 DEMO_LOADERS: list[str] = [
     "rates.demo.load",
     "breaches.demo.load_requests",
+    "breaches.demo_register.load",
     "casestudies.demo.load",
 ]
 

@@ -29,6 +29,9 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Price caps", reverse("rates:region", args=[regions[0].slug])))
     if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
         items.append(("Breach requests", reverse("breaches:request-list")))
+    if user.has_perm("breaches.view_breach_register"):
+        items.append(("Breach register", reverse("breaches:register")))
+    if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
         items.append(("Case studies", reverse("casestudies:index")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))

@@ -1,0 +1,104 @@
+"""Reads of sanction policies, sanctions and the training fund, scoped to the person."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFundEntry
+from rates.models import MONEY
+from riia.models import Region, Role, User
+from riia.rules import current_memberships
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
+SIGNED_AMOUNT = Case(
+    When(kind=TrainingFundEntry.Kind.FINE_PAID, then=F("amount")),
+    default=-F("amount"),
+    output_field=DecimalField(max_digits=12, decimal_places=2),
+)
+
+
+def sanctions_visible_to(user: User) -> QuerySet[Sanction]:
+    """Region staff: their region's sanctions. The sanctioned LA's, MSP's or agency's people: theirs."""
+    if not user.is_authenticated:
+        return Sanction.objects.none()
+    memberships = current_memberships(user)
+    scope = (
+        Q(region_id__in=[m.region_id for m in memberships if m.role in Role.region_roles()])
+        | Q(local_authority_id__in=[m.local_authority_id for m in memberships if m.local_authority_id])
+        | Q(msp_id__in=[m.msp_id for m in memberships if m.msp_id])
+        | Q(agency_id__in=[m.agency_id for m in memberships if m.agency_id])
+    )
+    return Sanction.objects.filter(scope).select_related("region", "policy", "local_authority", "msp", "agency")
+
+
+def sanction_get(*, user: User, pk: int) -> Sanction:
+    sanction = sanctions_visible_to(user).filter(pk=pk).select_related("issued_by").first()
+    if sanction is None:
+        raise Http404("No such sanction.")
+    return sanction
+
+
+def sanction_breach_records(*, sanction: Sanction) -> QuerySet[BreachRecord]:
+    return sanction.breach_records.select_related("local_authority").order_by("-occurred_on")
+
+
+def sanction_policies_for(*, region: Region, active_only: bool = False) -> QuerySet[SanctionPolicy]:
+    policies = SanctionPolicy.objects.filter(region=region).order_by("name")
+    return policies.filter(is_active=True) if active_only else policies
+
+
+def managed_regions_for(user: User) -> list[Region]:
+    """Regions where the person is programme manager (and so manages sanctions and the fund)."""
+    return [m.region for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+
+
+def sanctionable_breach_records(*, region: Region) -> QuerySet[BreachRecord]:
+    return (
+        BreachRecord.objects.filter(region=region, status=BreachRecord.Status.CONFIRMED)
+        .select_related("local_authority", "agency")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+def training_fund_ledger(*, region: Region) -> QuerySet[TrainingFundEntry]:
+    """Entries oldest first, each with ``signed_amount`` and the ``balance`` after it, computed by the
+    database in one query (a window sum)."""
+    order = [F("occurred_on").asc(), F("pk").asc()]
+    return (
+        TrainingFundEntry.objects.filter(region=region)
+        .select_related("sanction__policy", "sanction__local_authority", "sanction__msp", "sanction__agency")
+        .annotate(signed_amount=SIGNED_AMOUNT, balance=Window(Sum(SIGNED_AMOUNT), order_by=order))
+        .order_by(*order)
+    )
+
+
+def training_fund_balance(*, region: Region) -> Decimal:
+    total = TrainingFundEntry.objects.filter(region=region).aggregate(balance=Coalesce(Sum(SIGNED_AMOUNT), ZERO))[
+        "balance"
+    ]
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def training_fund_regions_for(user: User) -> QuerySet[Region]:
+    from riia.selectors import regions_visible_to
+
+    return regions_visible_to(user).order_by("name")
+
+
+def region_get_for_fund(*, user: User, slug: str) -> Region:
+    region = Region.objects.filter(slug=slug).first()
+    if region is None or not user.has_perm("breaches.view_training_fund", region):
+        raise Http404("No such training fund.")
+    return region
+
+
+def sanction_policy_get(*, user: User, pk: int) -> SanctionPolicy:
+    """A policy the person manages (programme manager of its region), or 404."""
+    policy = SanctionPolicy.objects.select_related("region").filter(pk=pk).first()
+    if policy is None or not user.has_perm("breaches.manage_sanctions", policy.region):
+        raise Http404("No such sanction policy.")
+    return policy
