@@ -15,19 +15,9 @@ from breaches.models import (
     Signature,
     TrainingFundEntry,
 )
+from riia.admin import ReadOnlyAdminMixin
 
 # --- Breach requests ------------------------------------------------------------------------
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SignatureInline(ReadOnlyAdminMixin, admin.TabularInline):

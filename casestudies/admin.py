@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from casestudies.models import CaseStudy, CaseStudyRevision, Resource, ResourceVersion, Tag
+from riia.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Tag)
@@ -11,7 +12,7 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseStudyRevision
     extra = 0
     can_delete = False
@@ -20,8 +21,8 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
-    """Read-mostly: the workflow runs through the service; the admin is for looking things up."""
+class CaseStudyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the workflow (revisions, audit, notifications) runs through the services."""
 
     list_display = ["title", "region", "author_la", "case_type", "status", "published_at"]
     list_filter = ["status", "case_type", "region"]
@@ -32,7 +33,7 @@ class CaseStudyAdmin(admin.ModelAdmin):
     inlines = [RevisionInline]
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ResourceVersion
     extra = 0
     can_delete = False
@@ -41,7 +42,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "region", "case_study"]
     list_filter = ["kind", "region"]
     search_fields = ["title"]

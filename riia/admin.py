@@ -4,6 +4,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from riia.models import MSP, Agency, AuditRecord, LocalAuthority, Membership, Region, SubRegionalGroup, User
 
 
+class ReadOnlyAdminMixin:
+    """For models whose every write goes through a service (checked, locked, audited): the admin
+    may look, never change. Works on ModelAdmin and inlines alike."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
@@ -66,19 +80,10 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit record is append-only and written by services."""
 
     list_display = ["created_at", "actor_label", "action", "object_repr"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_repr"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
