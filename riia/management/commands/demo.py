@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from riia.demo import demo_load
 
@@ -19,5 +20,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "The demo command adds people with known passwords; it refuses to run with DJANGO_DEBUG off."
             )
-        result = demo_load(reset_password=reset_password)
+        # Demo workflows notify hundreds of demo people; their notifications are in the service, but
+        # the emails go nowhere rather than flooding the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = demo_load(reset_password=reset_password)
         self.stdout.write(result.summary())
