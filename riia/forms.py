@@ -39,11 +39,12 @@ class GovukDateInput(forms.MultiWidget):
 
 class GovukDateField(forms.MultiValueField):
     """A date typed into three boxes, with one message naming the field whatever is wrong with it:
-    ``what`` is how the message names it, like "the contract start date"."""
+    ``what`` is how the message names it, like "the contract start date" (by default "the" and the label)."""
 
     widget = GovukDateInput
 
-    def __init__(self, *, what: str, **kwargs) -> None:
+    def __init__(self, *, what: str = "", **kwargs) -> None:
+        what = what or f"the {kwargs['label'].lower()}"
         self.what = what
         what_ = f"{what[0].upper()}{what[1:]}"
         self.real_date_message = f"{what_} must be a real date"

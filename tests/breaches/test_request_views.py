@@ -11,6 +11,7 @@ from breaches.models import BreachRequest, BreachRequestStatus, Decision, Signat
 from breaches.services.requests import breach_request_sign
 from riia.models import Role
 from tests.breaches.factories import BreachRequestFactory, decided_request
+from tests.govuk import date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,8 @@ def form_data(la, **overrides):
         "action": "continue",
     }
     data.update(overrides)
+    for name in ("contract_start", "contract_end"):  # ISO dates here; the page has day, month and year boxes
+        data.update({box: v for box, v in date_boxes(name, data.pop(name)).items() if box not in overrides})
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -84,6 +87,9 @@ def test_saving_a_draft_does_not_need_the_confirmation(client_for, workforce_lea
         ({"number_of_roles": "0"}, "Enter the number of roles, 1 or more"),
         ({"contract_end": "2026-04-01"}, "The contract end date must be the same as or after the start date"),
         ({"contract_end": ""}, "Enter the contract end date or its length in weeks"),
+        ({"contract_start_day": "31", "contract_start_month": "2"}, "The contract start date must be a real date"),
+        ({"contract_start_day": ""}, "The contract start date must include a day, month and year"),
+        ({"contract_start_year": "next"}, "The contract start date must be a real date"),
         ({"proposed_rate": "lots"}, "Enter the proposed hourly pay rate as a number, like 42.50"),
         ({"role_grade": ""}, "Select the role"),
     ],
@@ -99,6 +105,15 @@ def test_bad_input_is_refused_with_a_named_error_and_nothing_written(
     assert not BreachRequest.objects.exists()
 
 
+def test_a_date_that_is_not_real_links_from_the_summary_to_its_day_box(client_for, workforce_lead, la, cap):
+    response = client_for(workforce_lead).post(
+        reverse("breaches:request-new"), form_data(la, contract_end_day="31", contract_end_month="9")
+    )
+
+    assert 'href="#id_contract_end_0">The contract end date must be a real date' in response.text
+    assert 'id="id_contract_end_0" name="contract_end_day" type="text" inputmode="numeric" value="31"' in response.text
+
+
 @pytest.mark.parametrize(
     "person", ["dcs", "chief_executive", "la_viewer", "programme_manager", "agency_contact", "nobody"]
 )
@@ -110,7 +125,9 @@ def test_only_workforce_leads_may_start_a_request(request, client_for, person):
 
 def test_lead_changes_a_draft(client_for, workforce_lead, draft):
     client = client_for(workforce_lead)
-    assert 'value="40.00"' in client.get(reverse("breaches:request-edit", args=[draft.pk])).text
+    page = client.get(reverse("breaches:request-edit", args=[draft.pk])).text
+    assert 'value="40.00"' in page
+    assert f'name="contract_start_year" type="text" inputmode="numeric" value="{draft.contract_start.year}"' in page
 
     client.post(
         reverse("breaches:request-edit", args=[draft.pk]), form_data(draft.local_authority, proposed_rate="44.00")
@@ -244,15 +261,15 @@ def awaiting_decision(awaiting_signatures, dcs, chief_executive):
 def test_programme_manager_approves_with_conditions(client_for, awaiting_decision, programme_manager):
     client = client_for(programme_manager)
     assert "Record the decision" in client.get(reverse("breaches:request-detail", args=[awaiting_decision.pk])).text
-    expiry = (timezone.localdate() + timedelta(days=90)).isoformat()
+    expiry = timezone.localdate() + timedelta(days=90)
 
     response = client.post(
         reverse("breaches:request-decide", args=[awaiting_decision.pk]),
-        {"outcome": "approved", "conditions": "Review in 3 months", "expires_on": expiry},
+        {"outcome": "approved", "conditions": "Review in 3 months", **date_boxes("expires_on", expiry)},
     )
 
     assert response.status_code == 302
-    assert Decision.objects.get().conditions == "Review in 3 months"
+    assert (Decision.objects.get().conditions, Decision.objects.get().expires_on) == ("Review in 3 months", expiry)
 
 
 def test_programme_manager_returns_for_more_information(client_for, awaiting_decision, programme_manager):

@@ -2,11 +2,13 @@
 chief executive sign, the programme manager approves, and another LA in the region sees the decision."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.breaches.factories import cap_in
+from tests.govuk import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +37,7 @@ def test_breach_request_journey(
     page = as_person(workforce_lead)
     page.get_by_role("link", name="Start a breach request").click()
     page.get_by_label("Role", exact=True).select_option(label="Social worker")
-    page.get_by_label("Contract start date").fill("2026-05-01")
+    fill_date(page, "Contract start date", date(2026, 5, 1))
     page.get_by_label("Proposed hourly pay rate").fill("40.00")
     expect(page.locator("#cap-figures")).to_contain_text(
         "The cap in force is £35.00 an hour. £40.00 is £5.00 (14.3%) over it."
@@ -99,10 +101,10 @@ def test_without_javascript_the_figures_appear_on_check_your_answers(browser, li
     page.goto("/breaches/requests/new/")
     expect(page.locator("#cap-figures")).to_be_hidden()
     page.get_by_label("Role", exact=True).select_option(label="Social worker")
-    page.get_by_label("Contract start date").fill("2026-05-01")
+    fill_date(page, "Contract start date", date(2026, 5, 1))
     page.get_by_label("Proposed hourly pay rate").fill("42.00")
     page.get_by_label("Number of roles").fill("1")
-    page.get_by_label("Contract end date").fill("2026-07-31")
+    fill_date(page, "Contract end date", date(2026, 7, 31))
     page.get_by_label("Caseload or safeguarding risk").check()
     page.get_by_label("Explain why the breach is needed").fill("Caseloads are too high.")
     page.get_by_label("I confirm that no other term of the agreement").check()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from breaches.models import BreachRecord, Sanction
 from tests.breaches.factories_register import SanctionPolicyFactory
+from tests.govuk import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_programme_manager_fines_an_la_and_the_fund_grows(sign_in, programme_man
     page.get_by_role("link", name="Record a breach").click()
     page.get_by_label("Local authority").select_option(label="Dudley")
     page.get_by_label("Pay rate above cap").check()
-    page.get_by_label("Date the breach happened").fill(f"{timezone.localdate():%d/%m/%Y}")
+    fill_date(page, "Date the breach happened", timezone.localdate())
     page.get_by_label("What happened").fill("Team manager engaged at £52 an hour against a £45 cap.")
     page.get_by_label("Reason for the breach").fill("Urgent interim cover.")
     page.get_by_label("Actions taken").fill("Engagement ended at the cap review.")
@@ -45,7 +46,7 @@ def test_programme_manager_fines_an_la_and_the_fund_grows(sign_in, programme_man
 
     expect(page.get_by_role("alert")).to_contain_text("Sanction issued to Dudley")
     page.get_by_role("link", name="Mark as paid").click()
-    page.get_by_label("Date paid").fill(f"{timezone.localdate():%d/%m/%Y}")
+    fill_date(page, "Date paid", timezone.localdate())
     page.get_by_role("button", name="Mark as paid").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Fine marked as paid and added to the training fund.")
@@ -62,7 +63,7 @@ def test_spending_more_than_the_fund_holds_shows_the_error_summary(sign_in, prog
     page.goto(f"/breaches/training-fund/{region.slug}/spend/")
     page.get_by_label("Amount spent").fill("90.00")
     page.get_by_label("Training paid for").fill("Court skills")
-    page.get_by_label("Date of the spend").fill(f"{timezone.localdate():%d/%m/%Y}")
+    fill_date(page, "Date of the spend", timezone.localdate())
     page.get_by_role("button", name="Record the spend").click()
 
     summary = page.locator(".govuk-error-summary")
