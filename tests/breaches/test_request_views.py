@@ -364,3 +364,68 @@ def test_admin_lists_requests_read_only(client, django_user_model, draft):
     assert draft.reference in client.get("/admin/breaches/breachrequest/").text
     assert client.get(f"/admin/breaches/breachrequest/{draft.pk}/change/").status_code == 200
     assert client.get("/admin/breaches/breachrequest/add/").status_code == 403
+
+
+# --- related case studies ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_studies(second_la, foreign_la):
+    from casestudies.models import CaseStudy
+    from tests.casestudies.factories import CaseStudyFactory, TagFactory
+
+    social_worker, teams = TagFactory(slug="social-worker"), TagFactory(slug="project-teams")
+    info = CaseStudy.Type.INFORMATION
+    return {
+        "same_role": CaseStudyFactory(
+            author_la=second_la, published=True, case_type=info, tags=[social_worker], title="Dudley social workers"
+        ),
+        "project_team": CaseStudyFactory(
+            author_la=second_la, published=True, case_type=info, tags=[teams], title="A project team offer"
+        ),
+        "other_region": CaseStudyFactory(
+            author_la=foreign_la,
+            published=True,
+            case_type=CaseStudy.Type.BREACHES,
+            tags=[social_worker],
+            title="Camden social workers",
+        ),
+        "draft": CaseStudyFactory(author_la=second_la, case_type=info, tags=[social_worker], title="Unpublished"),
+    }
+
+
+def test_check_your_answers_lists_related_case_studies_the_lead_may_see(
+    client_for, workforce_lead, draft, case_studies
+):
+    page = client_for(workforce_lead).get(reverse("breaches:request-check", args=[draft.pk])).text
+
+    assert "Related case studies" in page
+    assert "Dudley social workers" in page
+    assert reverse("casestudies:detail", args=[case_studies["same_role"].pk]) in page
+    # Another region's case study (not shared nationally) and another LA's draft stay hidden.
+    assert "Camden social workers" not in page and "Unpublished" not in page
+    assert "A project team offer" not in page  # not a project team request
+
+
+def test_request_page_adds_project_team_case_studies_for_a_project_team(
+    client_for, awaiting_signatures, dcs, case_studies
+):
+    BreachRequest.objects.filter(pk=awaiting_signatures.pk).update(is_project_team=True)
+
+    page = client_for(dcs).get(reverse("breaches:request-detail", args=[awaiting_signatures.pk])).text
+
+    assert "Dudley social workers" in page and "A project team offer" in page
+    assert "Camden social workers" not in page and "Unpublished" not in page
+
+
+def test_a_case_study_shared_nationally_shows_in_another_region(client_for, foreign_lead, foreign_la, case_studies):
+    from tests.breaches.factories import cap_in
+
+    cap_in(foreign_la.region)
+    theirs = BreachRequestFactory(local_authority=foreign_la, created_by=foreign_lead)
+    case_studies["same_role"].share_nationally = True
+    case_studies["same_role"].save(update_fields=["share_nationally"])
+
+    page = client_for(foreign_lead).get(reverse("breaches:request-detail", args=[theirs.pk])).text
+
+    assert "Dudley social workers" in page and "Camden social workers" in page
