@@ -131,6 +131,13 @@ def test_breach_request_journey(
     expect(page.get_by_test_id("fund-balance")).to_have_text("£250.00")
     expect(page.get_by_role("table", name="Ledger, oldest first")).to_contain_text("Fine paid")
 
+    # Coventry's workforce lead sees the sanction, paid, on their home page.
+    page = as_person(second_la_lead)
+    expect(page.get_by_role("heading", name="Sanctions issued to your local authority")).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text="Coventry: Fine for breaching without permission")
+    ).to_contain_text("Paid")
+
 
 def test_without_javascript_the_figures_appear_on_check_your_answers(browser, live_server, region, la, workforce_lead):
     cap_in(region)
