@@ -1,6 +1,7 @@
 """Demo content for the breach register and sanctions in the West Midlands: the region's sanction
-policies, breaches across recent quarters and types, one fine issued and paid into the training fund,
-and one training spend. Safe to run again: what exists is kept."""
+policies, breaches across recent quarters and types (one of them with permission, linked to the demo's
+approved breach request), one fine issued and paid into the training fund, and one training spend.
+Safe to run again: what exists is kept."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from breaches.models import BreachRecord, BreachType, PreventsRepeat, Sanction, SanctionPolicy, TrainingFundEntry
+from breaches.selectors.register import approved_requests_for
 from breaches.selectors.sanctions import training_fund_balance
 from breaches.services.register import breach_record_create, breach_record_suggest
 from breaches.services.sanctions import fund_spend_record, sanction_issue, sanction_mark_paid, sanction_policy_create
+from riia.demo import DEMO_DOMAIN
 from riia.models import LocalAuthority, Region, User
 
 FINE = "Fine for breaching without permission"
@@ -79,6 +82,33 @@ def _policies(region: Region, pm: User) -> tuple[dict[str, SanctionPolicy], int]
     return existing, created
 
 
+def _breach_with_permission(region: Region, pm: User) -> int:
+    """Record the breach the demo's approved request gave permission for, once. Returns how many were added."""
+    approved = (
+        approved_requests_for(local_authorities=LocalAuthority.objects.filter(region=region))
+        .filter(created_by__email__endswith=f"@{DEMO_DOMAIN}")
+        .order_by("pk")
+        .first()
+    )
+    if approved is None or BreachRecord.objects.filter(breach_request=approved).exists():
+        return 0
+    breach_record_create(
+        actor=pm,
+        local_authority=approved.local_authority,
+        breach_type=BreachType.PAY_RATE,
+        occurred_on=min(timezone.localdate(), approved.contract_start),
+        description=f"{approved.number_of_roles} social workers engaged at £{approved.proposed_rate} an hour, "
+        f"above the £{approved.cap_rate} cap, as the region agreed.",
+        reason=approved.reason,
+        actions_taken="Permanent posts advertised again; the approval is reviewed at three months.",
+        prevents_repeat=PreventsRepeat.NOT_YET_KNOWN,
+        breach_request=approved,
+        role_grade=approved.role_grade,
+        hourly_rate=approved.proposed_rate,
+    )
+    return 1
+
+
 def load() -> list[str]:
     region = Region.objects.filter(slug="west-midlands").first()
     pm = User.objects.filter(email__startswith="pm.west-midlands@").first()
@@ -104,6 +134,7 @@ def load() -> list[str]:
             )
             created += 1
         records.append(record)
+    created += _breach_with_permission(region, pm)
     _, suggested = breach_record_suggest(
         local_authority=las["sandwell"],
         breach_type=BreachType.PAY_RATE,

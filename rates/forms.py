@@ -3,15 +3,13 @@ date); the services check the rules and their messages are shown against the sam
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from rates.models import RoleGrade
 from riia.errors import DomainError
-from riia.forms import GovukForm
+from riia.forms import GovukDateField, GovukForm
 from riia.models import LocalAuthority, Region
 
 
@@ -40,56 +38,6 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().removeprefix("£").replace(",", "")
         return super().to_python(value)
-
-
-class DateInput(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes."""
-
-    template_name = "rates/widgets/date_input.html"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__({"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}, attrs)
-
-    def decompress(self, value):
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-
-class DateField(forms.MultiValueField):
-    widget = DateInput
-
-    def __init__(self, *, what: str, **kwargs) -> None:
-        self.what = what
-        part = {"invalid": f"{what[0].upper()}{what[1:]} must be a real date"}
-        fields = tuple(forms.IntegerField(error_messages=part) for _ in range(3))
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": f"Enter {what}",
-                "incomplete": f"{what[0].upper()}{what[1:]} must include a day, month and year",
-            },
-        )
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list) -> date | None:
-        if not data_list or all(v in (None, "") for v in data_list):
-            return None
-        if any(v in (None, "") for v in data_list):
-            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
-        day, month, year = data_list
-        try:
-            return date(year, month, day)
-        except (ValueError, OverflowError):
-            raise ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"
-            ) from None
-
-
-class _DateFormMixin:
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, DateField):
-                field.template_name = "rates/widgets/date_field.html"
 
 
 class DraftStartForm(GovukForm):
@@ -160,15 +108,15 @@ class UpliftForm(GovukForm):
         self.fields["percent"].widget.attrs.update({"suffix": "%", "width": "3", "inputmode": "decimal"})
 
 
-class PublishForm(_DateFormMixin, GovukForm):
-    effective_from = DateField(
+class PublishForm(GovukForm):
+    effective_from = GovukDateField(
         what="the date the new caps take effect",
         label="When do the new caps take effect?",
         help_text="For example, 1 4 2027. The current caps end the day before.",
     )
 
 
-class ExemptionForm(_DateFormMixin, GovukForm):
+class ExemptionForm(GovukForm):
     local_authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.none(), label="Local authority")
     role_grade = forms.ModelChoiceField(
         queryset=RoleGrade.objects.none(),
@@ -181,8 +129,10 @@ class ExemptionForm(_DateFormMixin, GovukForm):
         what="the exemption",
         help_text="The PAYE equivalent is worked out from this.",
     )
-    starts_on = DateField(what="the date the exemption starts", label="Start date", help_text="For example, 1 5 2026")
-    ends_on = DateField(
+    starts_on = GovukDateField(
+        what="the date the exemption starts", label="Start date", help_text="For example, 1 5 2026"
+    )
+    ends_on = GovukDateField(
         what="the date the exemption ends",
         label="End date",
         help_text="Every exemption must end. For example, 31 10 2026",

@@ -1,8 +1,12 @@
 """GOV.UK-styled forms: the mixin adds the design system's classes, and the field template
-(templates/govuk/field.html) renders label, hint, error message and widget in one form group."""
+(templates/govuk/field.html) renders label, hint, error message and widget in one form group.
+``GovukDateField`` is the one date input of the service (templates/govuk/date_field.html)."""
+
+from datetime import date
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -15,6 +19,54 @@ _WIDGET_CLASSES = {
 }
 
 
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes, posted as ``<name>_day``, ``<name>_month`` and
+    ``<name>_year``. The boxes' ids are ``<id>_0`` (day), ``<id>_1`` and ``<id>_2``."""
+
+    template_name = "govuk/date_input.html"
+    # The error summary links to the day box, as it does to a group's first radio.
+    links_to_first_box = True
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"day": forms.TextInput(), "month": forms.TextInput(), "year": forms.TextInput()}, attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else ""
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed into three boxes, with one message naming the field whatever is wrong with it:
+    ``what`` is how the message names it, like "the contract start date" (by default "the" and the label)."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, what: str = "", **kwargs) -> None:
+        what = what or f"the {kwargs['label'].lower()}"
+        self.what = what
+        what_ = f"{what[0].upper()}{what[1:]}"
+        self.real_date_message = f"{what_} must be a real date"
+        fields = tuple(forms.IntegerField(error_messages={"invalid": self.real_date_message}) for _ in range(3))
+        kwargs.setdefault(
+            "error_messages",
+            {"required": f"Enter {what}", "incomplete": f"{what_} must include a day, month and year"},
+        )
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list) -> date | None:
+        if not data_list or all(v in (None, "") for v in data_list):
+            return None
+        if any(v in (None, "") for v in data_list):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        day, month, year = data_list
+        try:
+            return date(year, month, day)
+        except (ValueError, OverflowError):
+            raise ValidationError(self.real_date_message, code="invalid") from None
+
+
 class GovukFormMixin:
     """Add GOV.UK classes, and the error modifier where a field has an error."""
 
@@ -24,7 +76,7 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.template_name = "govuk/field.html"
+            field.template_name = "govuk/date_field.html" if isinstance(field, GovukDateField) else "govuk/field.html"
             widget = field.widget
             css = next((c for cls, c in _WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
             width = widget.attrs.pop("width", None)

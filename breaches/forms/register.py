@@ -8,24 +8,10 @@ from django import forms
 from breaches.models import BreachRecord, BreachType, PreventsRepeat
 from breaches.selectors.register import QUARTER_PATTERN, RegisterFilters, recent_quarters
 from rates.models import RoleGrade
-from riia.forms import GovukForm
+from riia.forms import GovukDateField, GovukForm
 from riia.models import MSP, Agency
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
-
-
-def govuk_date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        widget=forms.TextInput(attrs={"width": "10", "inputmode": "numeric"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 27/3/2026",
-        },
-        **kwargs,
-    )
+DATE_HINT = "For example, 27 3 2026"
 
 
 class BreachRecordForm(GovukForm):
@@ -38,7 +24,7 @@ class BreachRecordForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what was breached"},
     )
-    occurred_on = govuk_date("Date the breach happened")
+    occurred_on = GovukDateField(label="Date the breach happened", help_text=DATE_HINT)
     description = forms.CharField(
         label="What happened",
         widget=forms.Textarea(attrs={"rows": 3}),

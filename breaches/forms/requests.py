@@ -12,29 +12,16 @@ from breaches.models import Decision, ReasonCategory
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
 from riia.errors import DomainError
-from riia.forms import GovukForm
+from riia.forms import GovukDateField, GovukForm
 from riia.models import LocalAuthority, Role
 
-DATE_HINT = "For example, 2026-05-01"
+DATE_HINT = "For example, 1 5 2026"
 
 
 class _Form(GovukForm):
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's refusal on the field it names, or above the form."""
         self.add_error(error.field if error.field in self.fields else None, error.message)
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "width": "10"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date",
-        },
-    )
 
 
 class BreachRequestForm(_Form):
@@ -90,8 +77,10 @@ class BreachRequestForm(_Form):
             "max_value": "Enter the number of roles, 999 or fewer",
         },
     )
-    contract_start = _date_field("Contract start date")
-    contract_end = _date_field("Contract end date", required=False, help_text="Or give the length in weeks below.")
+    contract_start = GovukDateField(label="Contract start date", help_text=DATE_HINT)
+    contract_end = GovukDateField(
+        label="Contract end date", required=False, help_text=f"{DATE_HINT}. Or give the length in weeks below."
+    )
     contract_weeks = forms.IntegerField(
         label="Contract length in weeks",
         required=False,
@@ -212,7 +201,7 @@ class DecideForm(_Form):
     conditions = forms.CharField(
         label="Conditions (if approving)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    expires_on = _date_field("Approval expiry date", required=False, help_text="Optional. " + DATE_HINT)
+    expires_on = GovukDateField(label="Approval expiry date", required=False, help_text=f"Optional. {DATE_HINT}")
     comment = forms.CharField(
         label="Comment",
         required=False,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from breaches.forms.register import govuk_date
+from breaches.forms.register import DATE_HINT
 from breaches.models import SanctionPolicy
-from riia.forms import GovukForm
+from riia.forms import GovukDateField, GovukForm
 from riia.models import MSP, Agency, LocalAuthority
 
 
@@ -91,7 +91,7 @@ class SanctionIssueForm(GovukForm):
 
 
 class SanctionPaidForm(GovukForm):
-    paid_on = govuk_date("Date paid")
+    paid_on = GovukDateField(label="Date paid", help_text=DATE_HINT)
 
 
 class SanctionWaiveForm(GovukForm):
@@ -109,4 +109,4 @@ class FundSpendForm(GovukForm):
         max_length=300,
         error_messages={"required": "Describe the training the money paid for"},
     )
-    occurred_on = govuk_date("Date of the spend")
+    occurred_on = GovukDateField(label="Date of the spend", help_text=DATE_HINT)

@@ -64,6 +64,16 @@ def breach_records_visible_to(user: User) -> QuerySet[BreachRecord]:
     )
 
 
+def breach_records_to_review(*, user: User) -> QuerySet[BreachRecord]:
+    """System suggestions waiting for the person's review (as programme manager of their region), oldest first."""
+    regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+    return (
+        breach_records_visible_to(user)
+        .filter(status=BreachRecord.Status.SUGGESTED, region_id__in=regions)
+        .order_by("occurred_on", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class RegisterFilters:
     region: Region | None = None

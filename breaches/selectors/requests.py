@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from breaches.models import BreachRequest, BreachRequestStatus, Decision
 from breaches.rules import decides_sub_regionally
+from casestudies.models import CaseStudy
+from casestudies.selectors import related_case_studies
 from rates.lookup import CapAnswer, cap_lookup
 from rates.models import RoleGrade
 from riia.models import LocalAuthority, Region, Role, User
@@ -139,6 +141,22 @@ def similar_breach_requests(
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     return queryset.order_by("-submitted_at", "-pk")[:limit]
+
+
+def related_case_studies_for(*, user: User, breach_request: BreachRequest) -> list[CaseStudy]:
+    """Published case studies the person may see that are about breaches, the same core role, price caps,
+    project teams (for a project team) or exemptions (when an exemption set the allowed rate)."""
+    tags = ["price-caps"]
+    if breach_request.is_project_team:
+        tags.append("project-teams")
+    if breach_request.allowed_rate is not None and breach_request.allowed_rate != breach_request.cap_rate:
+        tags.append("exemptions")
+    return related_case_studies(
+        user=user,
+        case_type=CaseStudy.Type.BREACHES,
+        role_grade_code=breach_request.role_grade.core_type,
+        tags=tags,
+    )
 
 
 def region_breach_decisions(*, user: User, region: Region) -> QuerySet[Decision]:

@@ -35,6 +35,22 @@ def sanctions_visible_to(user: User) -> QuerySet[Sanction]:
     return Sanction.objects.filter(scope).select_related("region", "policy", "local_authority", "msp", "agency")
 
 
+def fines_unpaid_for(*, user: User) -> QuerySet[Sanction]:
+    """Fines issued by the person's region (as programme manager) and not yet paid or waived, oldest first."""
+    regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+    return (
+        sanctions_visible_to(user)
+        .filter(region_id__in=regions, status=Sanction.Status.ISSUED, amount__isnull=False)
+        .order_by("issued_on", "pk")
+    )
+
+
+def sanctions_issued_to_las_of(*, user: User, roles: list[str]) -> QuerySet[Sanction]:
+    """Sanctions on the local authorities where the person holds one of ``roles``, newest first."""
+    las = [m.local_authority_id for m in current_memberships(user) if m.local_authority_id and m.role in roles]
+    return sanctions_visible_to(user).filter(local_authority_id__in=las).order_by("-issued_on", "-pk")
+
+
 def sanction_get(*, user: User, pk: int) -> Sanction:
     sanction = sanctions_visible_to(user).filter(pk=pk).select_related("issued_by").first()
     if sanction is None:

@@ -61,6 +61,43 @@ def _check_details(
         raise DomainError(f"{msp} does not serve {local_authority}.", field="msp")
 
 
+def _new_record(
+    *,
+    local_authority: LocalAuthority,
+    breach_type: str,
+    occurred_on: date,
+    description: str,
+    reason: str,
+    role_grade: RoleGrade | None,
+    hourly_rate: Decimal | None,
+    msp: MSP | None,
+    agency: Agency | None,
+    **fields,
+) -> BreachRecord:
+    """Check what every entry, recorded or suggested, must satisfy and insert it; ``fields`` are what only
+    one kind has (who recorded it and the permission, or the suggestion's source)."""
+    _check_details(
+        local_authority=local_authority,
+        occurred_on=occurred_on,
+        role_grade=role_grade,
+        hourly_rate=hourly_rate,
+        msp=msp,
+    )
+    return BreachRecord.objects.create(
+        region=local_authority.region,
+        local_authority=local_authority,
+        breach_type=breach_type,
+        occurred_on=occurred_on,
+        role_grade=role_grade,
+        hourly_rate=hourly_rate,
+        msp=msp,
+        agency=agency,
+        description=description,
+        reason=reason,
+        **fields,
+    )
+
+
 def _approved_request(*, breach_request: BreachRequest, local_authority: LocalAuthority, occurred_on: date):
     breach_request = (
         BreachRequest.objects.select_for_update(of=("self",)).select_related("decision").get(pk=breach_request.pk)
@@ -109,28 +146,20 @@ def breach_record_create(
     description = _required(description, "Describe what was breached.", "description")
     reason = _required(reason, "Enter the reason for the breach.", "reason")
     actions_taken = _required(actions_taken, "Enter the actions taken.", "actions_taken")
-    _check_details(
-        local_authority=local_authority,
-        occurred_on=occurred_on,
-        role_grade=role_grade,
-        hourly_rate=hourly_rate,
-        msp=msp,
-    )
     if breach_request is not None:
         breach_request = _approved_request(
             breach_request=breach_request, local_authority=local_authority, occurred_on=occurred_on
         )
-    record = BreachRecord.objects.create(
-        region=local_authority.region,
+    record = _new_record(
         local_authority=local_authority,
         breach_type=breach_type,
         occurred_on=occurred_on,
+        description=description,
+        reason=reason,
         role_grade=role_grade,
         hourly_rate=hourly_rate,
         msp=msp,
         agency=agency,
-        description=description,
-        reason=reason,
         actions_taken=actions_taken,
         prevents_repeat=prevents_repeat,
         breach_request=breach_request,
@@ -188,26 +217,18 @@ def breach_record_suggest(
     existing = BreachRecord.objects.filter(region=local_authority.region, source_reference=source_reference).first()
     if existing is not None:
         return existing, False
-    _check_details(
-        local_authority=local_authority,
-        occurred_on=occurred_on,
-        role_grade=role_grade,
-        hourly_rate=hourly_rate,
-        msp=msp,
-    )
     try:
         with transaction.atomic():
-            record = BreachRecord.objects.create(
-                region=local_authority.region,
+            record = _new_record(
                 local_authority=local_authority,
                 breach_type=breach_type,
                 occurred_on=occurred_on,
+                description=description,
+                reason=reason.strip(),
                 role_grade=role_grade,
                 hourly_rate=hourly_rate,
                 msp=msp,
                 agency=agency,
-                description=description,
-                reason=reason.strip(),
                 source=BreachRecord.Source.SUGGESTED,
                 status=BreachRecord.Status.SUGGESTED,
                 source_reference=source_reference,

@@ -110,6 +110,7 @@ def _check_context(request: HttpRequest, breach_request: BreachRequest) -> dict:
             proposed_rate=breach_request.proposed_rate,
             exclude_pk=breach_request.pk,
         ),
+        "related": selectors.related_case_studies_for(user=request.user, breach_request=breach_request),
     }
 
 
@@ -150,6 +151,7 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
         "sign_form": forms.get("sign_form") or (SignForm(roles=roles) if can_sign else None),
         "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
         "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
+        "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
     }
     context["errors_form"] = next((f for f in forms.values() if f is not None and f.errors), None)
     return render(request, "breaches/request_detail.html", context, status=status)

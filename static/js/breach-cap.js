@@ -5,6 +5,14 @@ const form = document.querySelector('[data-module="app-breach-cap"]')
 if (form) {
   const field = (name) => form.querySelector(`[name="${name}"]`)
   const checked = (name) => (form.querySelector(`[name="${name}"]:checked`) || {}).value || ''
+  // The contract start is a GOV.UK date input (day, month and year boxes); the cap page wants YYYY-MM-DD.
+  const startDate = () => {
+    const [day, month, year] = ['day', 'month', 'year'].map((part) => field(`contract_start_${part}`).value.trim())
+    if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return ''
+    const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+    if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return ''
+    return date.toISOString().slice(0, 10)
+  }
   const box = document.getElementById('cap-figures')
   const text = box.querySelector('[data-cap-text]')
   let cap = null
@@ -28,7 +36,7 @@ if (form) {
     const params = new URLSearchParams({
       local_authority: field('local_authority').value,
       role_grade: field('role_grade').value,
-      contract_start: field('contract_start').value,
+      contract_start: startDate(),
       engagement_type: checked('engagement_type')
     })
     if (!params.get('local_authority') || !params.get('role_grade') || !params.get('contract_start')) {
@@ -43,7 +51,8 @@ if (form) {
   }
 
   form.addEventListener('change', (event) => {
-    if (['local_authority', 'role_grade', 'contract_start', 'engagement_type'].includes(event.target.name)) fetchCap()
+    const watched = ['local_authority', 'role_grade', 'engagement_type']
+    if (watched.includes(event.target.name) || event.target.name.startsWith('contract_start_')) fetchCap()
   })
   field('proposed_rate').addEventListener('input', render)
   fetchCap()

@@ -15,6 +15,7 @@ from tests.breaches.factories_register import (
     SanctionPolicyFactory,
     approved_breach_request,
 )
+from tests.govuk import date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +161,7 @@ def _post_record(la, **overrides):
     return {
         "local_authority": la.pk,
         "breach_type": "pay_rate",
-        "occurred_on": "14/08/2026",
+        **date_boxes("occurred_on", date(2026, 8, 14)),
         "description": "Social worker at £41 an hour.",
         "reason": "No one else available.",
         "actions_taken": "Rate reduced to the cap.",
@@ -204,7 +205,8 @@ def test_another_las_request_is_not_even_offered(client_for, workforce_lead, la,
     [
         ({"reason": ""}, "Enter the reason for the breach"),
         ({"actions_taken": ""}, "Enter the actions taken"),
-        ({"occurred_on": "31/02/2026"}, "as a real date"),
+        ({"occurred_on_day": "31", "occurred_on_month": "2"}, "The date the breach happened must be a real date"),
+        (date_boxes("occurred_on", None), "Enter the date the breach happened"),
         ({"breach_type": ""}, "Select what was breached"),
         ({"hourly_rate": "lots"}, "Enter the hourly rate in pounds"),
     ],
@@ -219,10 +221,10 @@ def test_bad_input_is_named_and_nothing_is_written(client_for, workforce_lead, l
 def test_a_future_date_is_refused_by_the_service_and_shown_on_the_field(client_for, workforce_lead, la):
     tomorrow = timezone.localdate().replace(year=timezone.localdate().year + 1)
     response = client_for(workforce_lead).post(
-        reverse("breaches:register-create"), _post_record(la, occurred_on=f"{tomorrow:%d/%m/%Y}")
+        reverse("breaches:register-create"), _post_record(la, **date_boxes("occurred_on", tomorrow))
     )
 
-    assert 'href="#id_occurred_on">The date the breach happened must be today or in the past.' in response.text
+    assert 'href="#id_occurred_on_0">The date the breach happened must be today or in the past.' in response.text
     assert not BreachRecord.objects.exists()
 
 
@@ -366,7 +368,9 @@ def test_only_the_programme_manager_reaches_sanction_forms(request, client_for, 
         reverse("breaches:fund-spend", args=[region.slug]),
     ):
         assert client.get(url).status_code == 403
-    assert client.post(reverse("breaches:sanction-paid", args=[fine.pk]), {"paid_on": "1/1/2026"}).status_code in (
+    assert client.post(
+        reverse("breaches:sanction-paid", args=[fine.pk]), date_boxes("paid_on", "2026-01-01")
+    ).status_code in (
         403,
         404,
     )
@@ -377,10 +381,10 @@ def test_only_the_programme_manager_reaches_sanction_forms(request, client_for, 
 def test_marking_paid_then_paying_twice_shows_a_message(client_for, programme_manager, region, fine):
     client = client_for(programme_manager)
     url = reverse("breaches:sanction-paid", args=[fine.pk])
-    today = f"{timezone.localdate():%d/%m/%Y}"
+    today = date_boxes("paid_on", timezone.localdate())
 
-    assert client.post(url, {"paid_on": today}).status_code == 302
-    response = client.post(url, {"paid_on": today})
+    assert client.post(url, today).status_code == 302
+    response = client.post(url, today)
 
     assert "This sanction is already paid." in response.text and TrainingFundEntry.objects.count() == 1
     ledger = client.get(reverse("breaches:fund-ledger", args=[region.slug]))
@@ -390,7 +394,7 @@ def test_marking_paid_then_paying_twice_shows_a_message(client_for, programme_ma
 def test_spending_more_than_the_balance_is_shown_on_the_amount(client_for, programme_manager, region):
     response = client_for(programme_manager).post(
         reverse("breaches:fund-spend", args=[region.slug]),
-        {"amount": "50.00", "description": "Training", "occurred_on": f"{timezone.localdate():%d/%m/%Y}"},
+        {"amount": "50.00", "description": "Training", **date_boxes("occurred_on", timezone.localdate())},
     )
 
     assert 'href="#id_amount">You cannot spend £50.00: the training fund holds £0.00.' in response.text

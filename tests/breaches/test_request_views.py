@@ -11,6 +11,7 @@ from breaches.models import BreachRequest, BreachRequestStatus, Decision, Signat
 from breaches.services.requests import breach_request_sign
 from riia.models import Role
 from tests.breaches.factories import BreachRequestFactory, decided_request
+from tests.govuk import date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,8 @@ def form_data(la, **overrides):
         "action": "continue",
     }
     data.update(overrides)
+    for name in ("contract_start", "contract_end"):  # ISO dates here; the page has day, month and year boxes
+        data.update({box: v for box, v in date_boxes(name, data.pop(name)).items() if box not in overrides})
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -84,6 +87,9 @@ def test_saving_a_draft_does_not_need_the_confirmation(client_for, workforce_lea
         ({"number_of_roles": "0"}, "Enter the number of roles, 1 or more"),
         ({"contract_end": "2026-04-01"}, "The contract end date must be the same as or after the start date"),
         ({"contract_end": ""}, "Enter the contract end date or its length in weeks"),
+        ({"contract_start_day": "31", "contract_start_month": "2"}, "The contract start date must be a real date"),
+        ({"contract_start_day": ""}, "The contract start date must include a day, month and year"),
+        ({"contract_start_year": "next"}, "The contract start date must be a real date"),
         ({"proposed_rate": "lots"}, "Enter the proposed hourly pay rate as a number, like 42.50"),
         ({"role_grade": ""}, "Select the role"),
     ],
@@ -99,6 +105,15 @@ def test_bad_input_is_refused_with_a_named_error_and_nothing_written(
     assert not BreachRequest.objects.exists()
 
 
+def test_a_date_that_is_not_real_links_from_the_summary_to_its_day_box(client_for, workforce_lead, la, cap):
+    response = client_for(workforce_lead).post(
+        reverse("breaches:request-new"), form_data(la, contract_end_day="31", contract_end_month="9")
+    )
+
+    assert 'href="#id_contract_end_0">The contract end date must be a real date' in response.text
+    assert 'id="id_contract_end_0" name="contract_end_day" type="text" inputmode="numeric" value="31"' in response.text
+
+
 @pytest.mark.parametrize(
     "person", ["dcs", "chief_executive", "la_viewer", "programme_manager", "agency_contact", "nobody"]
 )
@@ -110,7 +125,9 @@ def test_only_workforce_leads_may_start_a_request(request, client_for, person):
 
 def test_lead_changes_a_draft(client_for, workforce_lead, draft):
     client = client_for(workforce_lead)
-    assert 'value="40.00"' in client.get(reverse("breaches:request-edit", args=[draft.pk])).text
+    page = client.get(reverse("breaches:request-edit", args=[draft.pk])).text
+    assert 'value="40.00"' in page
+    assert f'name="contract_start_year" type="text" inputmode="numeric" value="{draft.contract_start.year}"' in page
 
     client.post(
         reverse("breaches:request-edit", args=[draft.pk]), form_data(draft.local_authority, proposed_rate="44.00")
@@ -244,15 +261,15 @@ def awaiting_decision(awaiting_signatures, dcs, chief_executive):
 def test_programme_manager_approves_with_conditions(client_for, awaiting_decision, programme_manager):
     client = client_for(programme_manager)
     assert "Record the decision" in client.get(reverse("breaches:request-detail", args=[awaiting_decision.pk])).text
-    expiry = (timezone.localdate() + timedelta(days=90)).isoformat()
+    expiry = timezone.localdate() + timedelta(days=90)
 
     response = client.post(
         reverse("breaches:request-decide", args=[awaiting_decision.pk]),
-        {"outcome": "approved", "conditions": "Review in 3 months", "expires_on": expiry},
+        {"outcome": "approved", "conditions": "Review in 3 months", **date_boxes("expires_on", expiry)},
     )
 
     assert response.status_code == 302
-    assert Decision.objects.get().conditions == "Review in 3 months"
+    assert (Decision.objects.get().conditions, Decision.objects.get().expires_on) == ("Review in 3 months", expiry)
 
 
 def test_programme_manager_returns_for_more_information(client_for, awaiting_decision, programme_manager):
@@ -347,3 +364,68 @@ def test_admin_lists_requests_read_only(client, django_user_model, draft):
     assert draft.reference in client.get("/admin/breaches/breachrequest/").text
     assert client.get(f"/admin/breaches/breachrequest/{draft.pk}/change/").status_code == 200
     assert client.get("/admin/breaches/breachrequest/add/").status_code == 403
+
+
+# --- related case studies ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_studies(second_la, foreign_la):
+    from casestudies.models import CaseStudy
+    from tests.casestudies.factories import CaseStudyFactory, TagFactory
+
+    social_worker, teams = TagFactory(slug="social-worker"), TagFactory(slug="project-teams")
+    info = CaseStudy.Type.INFORMATION
+    return {
+        "same_role": CaseStudyFactory(
+            author_la=second_la, published=True, case_type=info, tags=[social_worker], title="Dudley social workers"
+        ),
+        "project_team": CaseStudyFactory(
+            author_la=second_la, published=True, case_type=info, tags=[teams], title="A project team offer"
+        ),
+        "other_region": CaseStudyFactory(
+            author_la=foreign_la,
+            published=True,
+            case_type=CaseStudy.Type.BREACHES,
+            tags=[social_worker],
+            title="Camden social workers",
+        ),
+        "draft": CaseStudyFactory(author_la=second_la, case_type=info, tags=[social_worker], title="Unpublished"),
+    }
+
+
+def test_check_your_answers_lists_related_case_studies_the_lead_may_see(
+    client_for, workforce_lead, draft, case_studies
+):
+    page = client_for(workforce_lead).get(reverse("breaches:request-check", args=[draft.pk])).text
+
+    assert "Related case studies" in page
+    assert "Dudley social workers" in page
+    assert reverse("casestudies:detail", args=[case_studies["same_role"].pk]) in page
+    # Another region's case study (not shared nationally) and another LA's draft stay hidden.
+    assert "Camden social workers" not in page and "Unpublished" not in page
+    assert "A project team offer" not in page  # not a project team request
+
+
+def test_request_page_adds_project_team_case_studies_for_a_project_team(
+    client_for, awaiting_signatures, dcs, case_studies
+):
+    BreachRequest.objects.filter(pk=awaiting_signatures.pk).update(is_project_team=True)
+
+    page = client_for(dcs).get(reverse("breaches:request-detail", args=[awaiting_signatures.pk])).text
+
+    assert "Dudley social workers" in page and "A project team offer" in page
+    assert "Camden social workers" not in page and "Unpublished" not in page
+
+
+def test_a_case_study_shared_nationally_shows_in_another_region(client_for, foreign_lead, foreign_la, case_studies):
+    from tests.breaches.factories import cap_in
+
+    cap_in(foreign_la.region)
+    theirs = BreachRequestFactory(local_authority=foreign_la, created_by=foreign_lead)
+    case_studies["same_role"].share_nationally = True
+    case_studies["same_role"].save(update_fields=["share_nationally"])
+
+    page = client_for(foreign_lead).get(reverse("breaches:request-detail", args=[theirs.pk])).text
+
+    assert "Dudley social workers" in page and "Camden social workers" in page

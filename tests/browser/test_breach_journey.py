@@ -1,12 +1,19 @@
-"""A breach request from start to decision in a real browser: the lead drafts and submits, the DCS and
-chief executive sign, the programme manager approves, and another LA in the region sees the decision."""
+"""Issue 4 in a real browser, as one journey: the lead drafts and submits a breach request, the DCS and
+chief executive sign, the programme manager approves, and another LA in the region sees the decision on
+its home page; then the programme manager records a breach that LA made without permission, fines it
+under the region's sanction policy, marks the fine paid, and the training fund shows the money."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.breaches.factories import cap_in
+from tests.breaches.factories_register import SanctionPolicyFactory
+from tests.govuk import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,12 +37,14 @@ def test_breach_request_journey(
     as_person, region, la, workforce_lead, dcs, chief_executive, programme_manager, second_la_lead
 ):
     cap_in(region)
+    SanctionPolicyFactory(region=region, default_amount=Decimal("250.00"))
+    today = timezone.localdate()
 
     # The workforce lead starts a request; the cap figures appear as they type.
     page = as_person(workforce_lead)
     page.get_by_role("link", name="Start a breach request").click()
     page.get_by_label("Role", exact=True).select_option(label="Social worker")
-    page.get_by_label("Contract start date").fill("2026-05-01")
+    fill_date(page, "Contract start date", date(2026, 5, 1))
     page.get_by_label("Proposed hourly pay rate").fill("40.00")
     expect(page.locator("#cap-figures")).to_contain_text(
         "The cap in force is £35.00 an hour. £40.00 is £5.00 (14.3%) over it."
@@ -86,6 +95,49 @@ def test_breach_request_journey(
     page.get_by_role("link", name="All West Midlands breach decisions").click()
     expect(page.get_by_role("cell", name="Review at three months.", exact=False)).to_be_visible()
 
+    # That LA, Coventry, paid above the cap without asking: the programme manager records the breach.
+    page = as_person(programme_manager)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Breach register").click()
+    page.get_by_role("link", name="Record a breach").click()
+    page.get_by_label("Local authority").select_option(label="Coventry")
+    page.get_by_label("Pay rate above cap").check()
+    fill_date(page, "Date the breach happened", today)
+    page.get_by_label("What happened").fill("Team manager engaged at £52 an hour against a £45 cap.")
+    page.get_by_label("Reason for the breach").fill("Urgent interim cover.")
+    page.get_by_label("Actions taken").fill("Engagement ended at the cap review.")
+    page.get_by_label("Partly").check()
+    page.get_by_role("button", name="Record the breach").click()
+    expect(page.get_by_role("alert")).to_contain_text("Breach recorded for Coventry.")
+    expect(page.get_by_text("Without permission")).to_be_visible()
+
+    # A fine under the region's policy, for that breach.
+    page.get_by_role("link", name="Issue a sanction for this breach").click()
+    page.get_by_label("Fine for breaching without permission (£250.00)").check()
+    page.get_by_label("Local authority").select_option(label="Coventry")
+    expect(page.get_by_label(f"Coventry, {today:%d/%m/%Y}: Pay rate above cap")).to_be_checked()
+    page.get_by_label("Reason for the sanction").fill("Pay cap breached without asking permission.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your answers before issuing the sanction")).to_be_visible()
+    expect(page.get_by_text("£250.00")).to_be_visible()
+    page.get_by_role("button", name="Issue the sanction").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sanction issued to Coventry")
+
+    # Coventry pays; the money lands in the West Midlands training fund.
+    page.get_by_role("link", name="Mark as paid").click()
+    fill_date(page, "Date paid", today)
+    page.get_by_role("button", name="Mark as paid").click()
+    expect(page.get_by_role("alert")).to_contain_text("Fine marked as paid and added to the training fund.")
+    page.goto("/breaches/training-fund/")
+    expect(page.get_by_test_id("fund-balance")).to_have_text("£250.00")
+    expect(page.get_by_role("table", name="Ledger, oldest first")).to_contain_text("Fine paid")
+
+    # Coventry's workforce lead sees the sanction, paid, on their home page.
+    page = as_person(second_la_lead)
+    expect(page.get_by_role("heading", name="Sanctions issued to your local authority")).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text="Coventry: Fine for breaching without permission")
+    ).to_contain_text("Paid")
+
 
 def test_without_javascript_the_figures_appear_on_check_your_answers(browser, live_server, region, la, workforce_lead):
     cap_in(region)
@@ -99,10 +151,10 @@ def test_without_javascript_the_figures_appear_on_check_your_answers(browser, li
     page.goto("/breaches/requests/new/")
     expect(page.locator("#cap-figures")).to_be_hidden()
     page.get_by_label("Role", exact=True).select_option(label="Social worker")
-    page.get_by_label("Contract start date").fill("2026-05-01")
+    fill_date(page, "Contract start date", date(2026, 5, 1))
     page.get_by_label("Proposed hourly pay rate").fill("42.00")
     page.get_by_label("Number of roles").fill("1")
-    page.get_by_label("Contract end date").fill("2026-07-31")
+    fill_date(page, "Contract end date", date(2026, 7, 31))
     page.get_by_label("Caseload or safeguarding risk").check()
     page.get_by_label("Explain why the breach is needed").fill("Caseloads are too high.")
     page.get_by_label("I confirm that no other term of the agreement").check()

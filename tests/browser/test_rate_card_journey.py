@@ -41,6 +41,8 @@ def test_programme_manager_uplifts_and_publishes_and_an_la_user_sees_the_new_cap
     expect(page.get_by_role("heading", name="Check the rate card before publishing")).to_be_visible()
     page.get_by_role("button", name="Publish rate card").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter the date the new caps take effect")
+    page.locator(".govuk-error-summary").get_by_role("link").click()
+    expect(page.get_by_label("Day")).to_be_focused()
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("4")
     page.get_by_label("Year").fill("2027")
