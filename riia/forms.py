@@ -61,6 +61,8 @@ class GovukDateField(forms.MultiValueField):
         if any(v in (None, "") for v in data_list):
             raise ValidationError(self.error_messages["incomplete"], code="incomplete")
         day, month, year = data_list
+        if not 1000 <= year <= 9999:
+            raise ValidationError(f"The year of {self.what} must include 4 numbers", code="year")
         try:
             return date(year, month, day)
         except (ValueError, OverflowError):

@@ -42,6 +42,7 @@ def test_three_boxes_make_a_date_and_an_optional_date_may_be_left_empty():
         (("-1", "5", "2026"), "The contract start date must be a real date"),
         (("1", "", "2026"), "The contract start date must include a day, month and year"),
         (("", "", "2026"), "The contract start date must include a day, month and year"),
+        (("1", "5", "26"), "The year of the contract start date must include 4 numbers"),
     ],
 )
 def test_bad_date_has_one_message_naming_the_field(start, message):
