@@ -84,6 +84,15 @@ def _require_status(breach_request: BreachRequest, allowed: list[str], doing: st
         )
 
 
+def _move(breach_request: BreachRequest, *, to: str, actor: User, action: str, after: dict | None = None) -> None:
+    """Change the status of a locked request and write the transition's audit record."""
+    before = snapshot(breach_request, ["status"])
+    breach_request.status = to
+    breach_request.updated_at = timezone.now()
+    breach_request.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action=action, obj=breach_request, before=before, after={"status": to, **(after or {})})
+
+
 def _check_details(*, local_authority: LocalAuthority, details: BreachRequestDetails, complete: bool) -> CapAnswer:
     """Refuse anything that is not a well-formed breach of the cap. ``complete`` adds what only
     submission needs (the reason and the confirmation), so drafts can be saved part-way."""
@@ -271,17 +280,12 @@ def breach_request_sign(*, breach_request: BreachRequest, signatory: User, role:
     if len(signed) + 1 < len(Signature.SIGNING_ROLES):
         return breach_request
 
-    before = snapshot(breach_request, ["status"])
     if la.region.regional_decision_required:
-        breach_request.status = BreachRequestStatus.AWAITING_DECISION
-        breach_request.updated_at = timezone.now()
-        breach_request.save(update_fields=["status", "updated_at"])
-        audit_record(
+        _move(
+            breach_request,
+            to=BreachRequestStatus.AWAITING_DECISION,
             actor=signatory,
             action="breach_request.signed_off",
-            obj=breach_request,
-            before=before,
-            after=snapshot(breach_request, ["status"]),
         )
         who = "sub-regional lead" if decides_sub_regionally(la) else "programme manager"
         notification_send(
@@ -307,7 +311,6 @@ def _record_decision(
     expires_on: date | None = None,
     comment: str = "",
 ) -> BreachRequest:
-    before = snapshot(breach_request, ["status"])
     decision = Decision.objects.create(
         breach_request=breach_request,
         outcome=outcome,
@@ -317,15 +320,12 @@ def _record_decision(
         decided_by=decided_by,
         decided_as=decided_as,
     )
-    breach_request.status = BreachRequestStatus(outcome)
-    breach_request.updated_at = timezone.now()
-    breach_request.save(update_fields=["status", "updated_at"])
-    audit_record(
+    _move(
+        breach_request,
+        to=BreachRequestStatus(outcome),
         actor=actor,
         action="breach_request.decided",
-        obj=breach_request,
-        before=before,
-        after={**snapshot(decision, ["outcome", "conditions", "expires_on", "comment", "decided_as"])},
+        after=snapshot(decision, ["outcome", "conditions", "expires_on", "comment", "decided_as"]),
     )
     la = breach_request.local_authority
     notification_send(
@@ -413,7 +413,6 @@ def breach_request_return(*, breach_request: BreachRequest, returned_by: User, c
             raise DomainError(f"You cannot return this request because you do not decide breaches for {la}.")
     if not comment.strip():
         raise DomainError("Enter what the local authority needs to change or explain", field="comment")
-    before = snapshot(breach_request, ["status"])
     ReturnNote.objects.create(
         breach_request=breach_request,
         round=breach_request.round,
@@ -421,15 +420,12 @@ def breach_request_return(*, breach_request: BreachRequest, returned_by: User, c
         returned_by=returned_by,
         comment=comment.strip(),
     )
-    breach_request.status = BreachRequestStatus.RETURNED
-    breach_request.updated_at = timezone.now()
-    breach_request.save(update_fields=["status", "updated_at"])
-    audit_record(
+    _move(
+        breach_request,
+        to=BreachRequestStatus.RETURNED,
         actor=returned_by,
         action="breach_request.returned",
-        obj=breach_request,
-        before=before,
-        after={"status": breach_request.status, "stage": stage, "comment": comment.strip()},
+        after={"stage": stage, "comment": comment.strip()},
     )
     notification_send(
         recipients=[*breach_request_leads(breach_request=breach_request)],
@@ -448,17 +444,7 @@ def breach_request_withdraw(*, breach_request: BreachRequest, withdrawn_by: User
     _require_status(breach_request, BreachRequestStatus.open(), "withdraw")
     if not is_workforce_lead_of(withdrawn_by, breach_request.local_authority):
         raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can withdraw this request.")
-    before = snapshot(breach_request, ["status"])
-    breach_request.status = BreachRequestStatus.WITHDRAWN
-    breach_request.updated_at = timezone.now()
-    breach_request.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=withdrawn_by,
-        action="breach_request.withdrawn",
-        obj=breach_request,
-        before=before,
-        after=snapshot(breach_request, ["status"]),
-    )
+    _move(breach_request, to=BreachRequestStatus.WITHDRAWN, actor=withdrawn_by, action="breach_request.withdrawn")
     waiting = {
         BreachRequestStatus.AWAITING_SIGNATURES: breach_request_signatories,
         BreachRequestStatus.AWAITING_DECISION: breach_request_deciders,
