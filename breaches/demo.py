@@ -87,7 +87,7 @@ def _tell_story(la: LocalAuthority, grade: RoleGrade, start: date, story: tuple)
     breach_request = breach_request_create(created_by=lead, local_authority=la, details=details)
     if target == "draft":
         return breach_request
-    breach_request_submit(breach_request=breach_request, submitted_by=lead)
+    breach_request = breach_request_submit(breach_request=breach_request, submitted_by=lead)
     if target == "awaiting_signatures":
         return breach_request
     breach_request_sign(breach_request=breach_request, signatory=dcs, role=Role.DCS)
@@ -143,6 +143,6 @@ def load_requests() -> list[str]:
             .order_by("name")[: len(STORIES)]
         )
         made = [br for la, story in zip(las, STORIES, strict=False) if (br := _tell_story(la, grade, start, story))]
-        states = ", ".join(f"{br.reference} {br.get_status_display().lower()}" for br in made)
+        states = ", ".join(f"{br.reference} ({br.get_status_display()})" for br in made)
         lines.append(f"Breach requests in {region}: {len(made)} created against the £{cap.hourly_rate} cap ({states}).")
     return lines
