@@ -427,3 +427,17 @@ def test_an_old_quarter_in_the_address_still_filters(client_for, programme_manag
     BreachRecordFactory(local_authority=la, occurred_on=date(2019, 5, 1), description="Old")
 
     assert _descriptions(client_for(programme_manager).get(REGISTER, {"quarter": "2019-Q2"})) == {"Old"}
+
+
+def test_ledger_shows_every_running_balance_in_pounds_and_pence(client_for, programme_manager, region, fine):
+    client = client_for(programme_manager)
+    client.post(reverse("breaches:sanction-paid", args=[fine.pk]), date_boxes("paid_on", timezone.localdate()))
+    client.post(
+        reverse("breaches:fund-spend", args=[region.slug]),
+        {"amount": "120.00", "description": "Court skills day", **date_boxes("occurred_on", timezone.localdate())},
+    )
+
+    ledger = client.get(reverse("breaches:fund-ledger", args=[region.slug])).text
+
+    assert ledger.count("£250.00") == 2  # paid in, and the balance after it
+    assert ledger.count("£130.00") == 2  # the balance panel, and the balance after the spend
