@@ -18,10 +18,6 @@ from riia.models import Region
 _FORM_OVERHEAD = 64 * 1024
 
 
-def _error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _body_too_large(request: HttpRequest) -> bool:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -83,7 +79,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 author=request.user, local_authority=form.cleaned_data["local_authority"], data=form.to_data()
             )
         except DomainError as error:
-            _error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Draft saved. Check your answers before you send it for review.")
             return redirect("casestudies:detail", pk=case_study.pk)
@@ -120,7 +116,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_study_update(case_study=case_study, user=request.user, data=form.to_data())
         except DomainError as error:
-            _error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Case study saved.")
             return redirect("casestudies:detail", pk=case_study.pk)
@@ -161,7 +157,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.case_study_return(case_study=case_study, user=request.user, comments=form.cleaned_data["comments"])
         except DomainError as error:
-            _error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Case study returned to the author with your comments.")
             return redirect("casestudies:detail", pk=pk)
@@ -223,7 +219,7 @@ def resource_create(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     share_nationally=c.get("share_nationally", False),
                 )
             except DomainError as error:
-                _error(form, error)
+                form.add_domain_error(error)
             else:
                 messages.success(request, f"Resource added: {resource.title}.")
                 if case_study:
@@ -255,7 +251,7 @@ def resource_version_add(request: HttpRequest, pk: int) -> HttpResponse:
                     resource=resource, user=request.user, body=c["body"], upload=c["file"], note=c["note"]
                 )
             except DomainError as error:
-                _error(form, error)
+                form.add_domain_error(error)
             else:
                 messages.success(request, "New version saved.")
                 return redirect("casestudies:resource-detail", pk=pk)

@@ -8,14 +8,8 @@ from decimal import Decimal
 from django import forms
 
 from rates.models import RoleGrade
-from riia.errors import DomainError
 from riia.forms import GovukDateField, GovukForm
 from riia.models import LocalAuthority, Region
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal against the field it names, or at the top of the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class MoneyField(forms.DecimalField):

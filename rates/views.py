@@ -17,7 +17,6 @@ from rates.forms import (
     PublishForm,
     RevokeForm,
     UpliftForm,
-    add_domain_error,
     rate_card_lines_form,
 )
 from rates.lookup import paye_equivalent
@@ -95,7 +94,7 @@ def draft_new(request: HttpRequest, slug: str) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             return redirect("rates:draft-edit", pk=card.pk)
     return render(request, "rates/draft_new.html", {"region": region, "form": form})
@@ -111,7 +110,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.rate_card_lines_set(rate_card=card, actor=request.user, rates=form.rates())
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             return redirect("rates:draft-check", pk=card.pk)
     return render(request, "rates/draft_edit.html", {"card": card, "region": card.region, "form": form})
@@ -131,7 +130,7 @@ def draft_uplift(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("rates:draft-edit", pk=card.pk)
             preview = services.rate_card_uplift_preview(rate_card=card, percent=percent)
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             context = {"card": card, "region": card.region, "percent": percent, "preview": preview}
             return render(request, "rates/uplift_preview.html", context)
@@ -148,7 +147,7 @@ def draft_check(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.rate_card_publish(rate_card=card, actor=request.user, effective_from=effective_from)
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(
                 request,
@@ -189,7 +188,7 @@ def exemption_new(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             exemption = services.exemption_record(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, f"Exemption recorded for {exemption.local_authority}.")
             return redirect("rates:region", slug=region.slug)
@@ -205,7 +204,7 @@ def exemption_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.exemption_revoke(exemption=exemption, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            add_domain_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, f"Exemption for {exemption.local_authority} revoked.")
             return redirect("rates:region", slug=region.slug)

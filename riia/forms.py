@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from riia.errors import DomainError
+
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
@@ -98,6 +100,10 @@ class GovukFormMixin:
                     widget.attrs["class"] += f" {modifier}"
                 described = widget.attrs.get("aria-describedby", "")
                 widget.attrs["aria-describedby"] = f"{described} {self._field_id(name)}-error".strip()
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal on the field it names, or above the form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
 
     def _field_id(self, name: str) -> str:
         return (self.auto_id or "id_%s") % self.add_prefix(name)

@@ -11,20 +11,13 @@ from django.db.models import QuerySet
 from breaches.models import Decision, ReasonCategory
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
-from riia.errors import DomainError
 from riia.forms import GovukDateField, GovukForm
 from riia.models import LocalAuthority, Role
 
 DATE_HINT = "For example, 1 5 2026"
 
 
-class _Form(GovukForm):
-    def add_domain_error(self, error: DomainError) -> None:
-        """Show a service's refusal on the field it names, or above the form."""
-        self.add_error(error.field if error.field in self.fields else None, error.message)
-
-
-class BreachRequestForm(_Form):
+class BreachRequestForm(GovukForm):
     """What the workforce lead fills in. ``complete`` (the "Continue" button) also asks for the reason and
     the confirmation; "Save as draft" does not, so a draft can be saved part-way."""
 
@@ -165,7 +158,7 @@ class BreachRequestForm(_Form):
         )
 
 
-class SignForm(_Form):
+class SignForm(GovukForm):
     """Approve as DCS or chief executive. The role is asked only of someone who holds both."""
 
     role = forms.ChoiceField(
@@ -180,7 +173,7 @@ class SignForm(_Form):
             self.fields["role"].widget = forms.HiddenInput()
 
 
-class ReturnForm(_Form):
+class ReturnForm(GovukForm):
     comment = forms.CharField(
         label="What needs to change?",
         help_text="The workforce lead sees this and can change and resubmit the request.",
@@ -189,7 +182,7 @@ class ReturnForm(_Form):
     )
 
 
-class DecideForm(_Form):
+class DecideForm(GovukForm):
     RETURN = "return"
 
     outcome = forms.ChoiceField(

@@ -16,16 +16,10 @@ from breaches.forms.register import BreachActionsForm, BreachRecordForm, Dismiss
 from breaches.selectors import register as selectors
 from breaches.services import register as services
 from riia.errors import DomainError
-from riia.forms import GovukForm
 from riia.models import Role
 from riia.rules import current_memberships
 
 PAGE_SIZE = 50
-
-
-def form_error(form: GovukForm, error: DomainError) -> None:
-    """Show a service's refusal on the field it names, or above the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _require_register(request: HttpRequest) -> None:
@@ -99,7 +93,7 @@ def record_create(request: HttpRequest) -> HttpResponse:
         try:
             record = services.breach_record_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, f"Breach recorded for {record.local_authority}.")
             return redirect("breaches:register-detail", pk=record.pk)
@@ -132,7 +126,7 @@ def record_actions(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.breach_record_update_actions(actor=request.user, breach_record=record, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Actions updated.")
             return redirect("breaches:register-detail", pk=record.pk)
@@ -161,7 +155,7 @@ def record_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.breach_record_dismiss(actor=request.user, breach_record=record, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Suggestion dismissed.")
             return redirect("breaches:register-detail", pk=record.pk)

@@ -18,7 +18,6 @@ from breaches.forms.sanctions import (
 from breaches.models import Sanction, SanctionPolicy
 from breaches.selectors import sanctions as selectors
 from breaches.services import sanctions as services
-from breaches.views.register import form_error
 from riia.errors import DomainError
 from riia.models import Region
 from riia.selectors import region_get
@@ -52,7 +51,7 @@ def policy_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             policy = services.sanction_policy_create(actor=request.user, region=region, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, f"Policy added: {policy}.")
             return redirect("breaches:sanction-list")
@@ -68,7 +67,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.sanction_policy_update(actor=request.user, policy=policy, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, f"Policy updated: {policy.name}.")
             return redirect("breaches:sanction-list")
@@ -93,7 +92,7 @@ def sanction_issue(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 sanction = services.sanction_issue(actor=request.user, **form.cleaned_data)
             except DomainError as error:
-                form_error(form, error)
+                form.add_domain_error(error)
             else:
                 messages.success(request, f"Sanction issued to {sanction.target}. They have been told.")
                 return redirect("breaches:sanction-detail", pk=sanction.pk)
@@ -139,7 +138,7 @@ def _transition(request: HttpRequest, pk: int, form_class, service, template: st
         try:
             service(actor=request.user, sanction=sanction, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, done)
             return redirect("breaches:sanction-detail", pk=sanction.pk)
@@ -196,7 +195,7 @@ def fund_spend(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.fund_spend_record(actor=request.user, region=region, **form.cleaned_data)
         except DomainError as error:
-            form_error(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(request, "Training spend recorded.")
             return redirect("breaches:fund-ledger", slug=region.slug)
