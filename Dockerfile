@@ -10,7 +10,8 @@ RUN mkdir -p static/build \
  && cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js node_modules/plotly.js-dist-min/plotly.min.js static/build/
 
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# Production unless told otherwise: the settings then demand a real secret key and host names.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=false
 WORKDIR /app
 COPY pyproject.toml ./
 COPY riia ./riia

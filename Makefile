@@ -8,6 +8,10 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 
+# Debug (and so the development secret key and the demo users) only for what runs on a developer's
+# machine: the settings refuse to start without DJANGO_DEBUG=true unless given production settings.
+migrate setup run test worker beat: export DJANGO_DEBUG ?= true
+
 .DEFAULT_GOAL := help
 .PHONY: help setup run test lint format worker beat browser static migrate bench clean
 

@@ -93,9 +93,12 @@ class BreachRequest(models.Model):
             models.CheckConstraint(
                 name="breachrequest_contract_ends_after_start", condition=Q(contract_end__gte=F("contract_start"))
             ),
+            # A request that has been submitted carries its frozen cap; a draft, and a draft withdrawn
+            # before it was ever submitted (round 0), have none.
             models.CheckConstraint(
                 name="breachrequest_submitted_has_frozen_cap",
                 condition=Q(status__in=[BreachRequestStatus.DRAFT])
+                | Q(status=BreachRequestStatus.WITHDRAWN, round=0, submitted_at__isnull=True)
                 | Q(submitted_at__isnull=False, cap_rate__isnull=False, allowed_rate__isnull=False, round__gte=1),
             ),
         ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from riia.middleware import session_expires_in
 from riia.navigation import navigation_for
 
 
@@ -10,4 +11,15 @@ def service(request: HttpRequest) -> dict:
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
         "navigation": navigation_for(user, request.path) if user is not None else [],
+    }
+
+
+def session_timeout(request: HttpRequest) -> dict:
+    """For the "you're about to be signed out" warning (static/js/session-timeout.js)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "session_expires_in": session_expires_in(request),
+        "session_warning_seconds": settings.RIIA_SESSION_WARNING_SECONDS,
     }

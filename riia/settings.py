@@ -7,23 +7,26 @@ Two modes share this one module:
 * services: ``DATABASE_URL=postgres://...`` and ``REDIS_URL=redis://...`` with a real Celery worker
   and beat, as in production, CI and docker-compose.
 
-``DJANGO_DEBUG`` defaults to on only so that the embedded mode needs no configuration; with it off
-the service refuses to start without a real secret key and allowed hosts.
+Debug fails closed: it is on only when ``DJANGO_DEBUG=true`` is set, which ``make run``, ``make test``
+and the test settings (tests/settings.py) do for themselves. Otherwise the service refuses to start
+without a real secret key and allowed hosts, so a deployment that forgets a variable is never in debug.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, REPORT_SAMPLE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from riia.env import env_bool, env_list, env_str
+from riia.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RIIA_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 _DEV_SECRET = "django-insecure-embedded-development-only"  # noqa: S105 - refused below unless DEBUG
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -32,7 +35,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 if not DEBUG:
     if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG is off."
+            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when DJANGO_DEBUG is off. "
+            "For development on your own machine set DJANGO_DEBUG=true, as `make run` does."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list this service's host names when DJANGO_DEBUG is off.")
@@ -51,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "csp",
     "riia",
     "rates",
     "breaches",
@@ -59,14 +65,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read X-Forwarded-* before it is known whether to believe them.
+    "riia.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "riia.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (CSRF reads POST), after the headers so a 413 carries them.
+    "riia.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "riia.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, so it turns a locked-out sign-in (on our page or the admin's) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Forms render with the GOV.UK templates in templates/govuk/.
@@ -74,7 +89,10 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 if not DEBUG:
     # In production WhiteNoise serves the collected static files; in development runserver does.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "riia.urls"
 WSGI_APPLICATION = "riia.wsgi.application"
@@ -90,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "riia.context_processors.service",
+                "riia.context_processors.session_timeout",
             ],
         },
     },
@@ -141,6 +160,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "riia.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -176,6 +197,20 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CASESTUDIES_RESOURCE_MAX_BYTES = 10 * 1024 * 1024
+
+# --- Request-size policy (riia.middleware.RequestSizeLimitMiddleware) ----------------------
+# A request whose Content-Length is over the limit for its path is refused with 413 before its
+# body is read. The longest matching path prefix wins; everything else gets the default.
+_MB = 1024 * 1024
+RIIA_REQUEST_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE  # forms and JSON
+RIIA_REQUEST_MAX_BYTES_BY_PATH = {
+    # Case study resources are uploaded files; the form's other fields fit in the extra 64 KB.
+    "/case-studies/": CASESTUDIES_RESOURCE_MAX_BYTES + 64 * 1024,
+    # MSP uploads are streamed by their endpoints, which keep their own row and size checks.
+    "/api/v1/placements/uploads/": 64 * _MB,
+    "/api/v1/leavers/uploads/": 64 * _MB,
+}
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -192,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "riia.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -218,17 +253,83 @@ RATES_PAYE_ONCOSTS = {
     "apprenticeship_levy": Decimal("0.005"),
 }
 
+# --- Sign-in throttling (django-axes) -------------------------------------------------------
+# Failures are counted per account from one address, per account from anywhere, and per address
+# for any account, each with its own limit (riia.signin_throttle); any one reached locks for the
+# cool-off. Staff unlock from the admin ("Access attempts") or `manage.py axes_reset_username`.
+RIIA_SIGNIN_FAILURE_LIMITS = {
+    "account_and_address": env_int("RIIA_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5),
+    "account": env_int("RIIA_SIGNIN_FAILURES_PER_ACCOUNT", 20),
+    "address": env_int("RIIA_SIGNIN_FAILURES_PER_ADDRESS", 100),
+}
+AXES_HANDLER = "riia.signin_throttle.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = RIIA_SIGNIN_FAILURE_LIMITS["account_and_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("RIIA_SIGNIN_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "riia.signin_throttle.username_from"
+AXES_CLIENT_IP_CALLABLE = "riia.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "riia.views.signin_locked_out"
+# Who and from where are kept in the log so an attack can be answered; the password never is.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_VERBOSE = False
+
+# --- Sessions: signed out after a time doing nothing (riia.middleware.SessionIdleTimeoutMiddleware)
+SESSION_COOKIE_AGE = env_int("RIIA_SESSION_IDLE_MINUTES", 8 * 60) * 60
+RIIA_SESSION_WARNING_SECONDS = env_int("RIIA_SESSION_WARNING_MINUTES", 5) * 60
+# The expiry slides forward with use, but the session is written at most once in this many seconds.
+RIIA_SESSION_REFRESH_SECONDS = 60
+
+# --- Content Security Policy (django-csp) and Permissions-Policy ------------------------------
+# No inline script or style anywhere: every script and stylesheet is a file under /static/.
+EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, REPORT_SAMPLE],
+        # plotly.js adds an *empty* <style> element and fills it through the CSSOM, which CSP does not
+        # govern; this hash (of the empty string) allows that and no inline style with any content.
+        "style-src": [SELF, EMPTY_STYLE_HASH, REPORT_SAMPLE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+RIIA_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
+
 # --- Security (production) ------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# X-Forwarded-Proto (and X-Forwarded-For) are believed only from these proxies' addresses or
+# networks; from anyone else riia.middleware.TrustedProxyMiddleware drops them. Empty: no proxy.
+RIIA_TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+if RIIA_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env_str("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

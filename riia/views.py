@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from riia import selectors, services
 from riia.errors import DomainError
 from riia.forms import SignInForm
+from riia.middleware import session_refresh
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -16,6 +18,20 @@ class SignInView(auth_views.LoginView):
     template_name = "riia/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+
+def signin_locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
+    """What django-axes answers (for our sign-in page and the admin's) once a limit is reached. It
+    says neither which limit nor whether the account exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "riia/sign_in_locked.html", {"minutes": minutes}, status=429)
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> JsonResponse:
+    """The timeout warning's "Stay signed in": restart the idle time. Sign-in is required (by
+    LoginRequiredMiddleware), so this can never start a session, only extend one."""
+    return JsonResponse({"expires_in": session_refresh(request)})
 
 
 @require_GET

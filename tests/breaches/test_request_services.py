@@ -487,6 +487,17 @@ def test_lead_withdraws_and_the_signatories_are_told(awaiting_signatures, workfo
     assert Notification.objects.filter(recipient=dcs, subject__contains="withdrawn").exists()
 
 
+def test_lead_withdraws_a_draft_that_was_never_submitted(draft, workforce_lead, dcs):
+    result = breach_request_withdraw(breach_request=draft, withdrawn_by=workforce_lead)
+
+    result.refresh_from_db()
+    assert result.status == BreachRequestStatus.WITHDRAWN
+    assert result.submitted_at is None
+    assert result.cap_rate is None
+    # Nobody was waiting for a draft, so nobody is told.
+    assert not Notification.objects.filter(subject__contains="withdrawn").exists()
+
+
 def test_withdraw_is_refused_to_others_and_after_a_decision(la, awaiting_signatures, dcs, workforce_lead):
     with pytest.raises(DomainError, match="Only a workforce lead of Dudley can withdraw"):
         breach_request_withdraw(breach_request=awaiting_signatures, withdrawn_by=dcs)

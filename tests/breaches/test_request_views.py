@@ -307,6 +307,18 @@ def test_lead_withdraws(client_for, awaiting_signatures, workforce_lead):
     assert awaiting_signatures.status == BreachRequestStatus.WITHDRAWN
 
 
+def test_lead_withdraws_a_draft_and_sees_it_withdrawn(client_for, draft, workforce_lead):
+    client = client_for(workforce_lead)
+    response = client.post(reverse("breaches:request-withdraw", args=[draft.pk]))
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == BreachRequestStatus.WITHDRAWN
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f"Breach request {draft.reference} withdrawn." in page.text
+
+
 def test_get_never_changes_a_request(client_for, awaiting_signatures, dcs):
     response = client_for(dcs).get(reverse("breaches:request-sign", args=[awaiting_signatures.pk]))
 

@@ -35,6 +35,7 @@ def worker_queue():
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "riia.settings",
+        "DJANGO_DEBUG": "true",  # a development worker: without it the settings demand production secrets
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the development settings (debug asked for explicitly, as `make test`
+does), so running `pytest` directly works too. pytest-django still turns DEBUG off while tests run.
+Subprocesses a test starts (the Celery worker) inherit the same choice."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from riia.settings import *  # noqa: E402, F403
