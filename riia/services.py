@@ -106,8 +106,8 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 @transaction.atomic
-def notification_mark_read(*, user: User, notification_id: int) -> Notification:
-    notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
+    notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=actor).first()
     if notification is None:
         raise DomainError("That notification does not exist or is not yours.")
     if notification.read_at is None:
@@ -116,8 +116,8 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+def notification_mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- Memberships ----------------------------------------------------------------------------

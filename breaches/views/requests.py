@@ -64,7 +64,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             breach_request = services.breach_request_create(
-                created_by=request.user, local_authority=form.cleaned_data["local_authority"], details=form.details()
+                actor=request.user, local_authority=form.cleaned_data["local_authority"], details=form.details()
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -81,9 +81,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _request_form(request, breach_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_request_update(
-                breach_request=breach_request, updated_by=request.user, details=form.details()
-            )
+            services.breach_request_update(breach_request=breach_request, actor=request.user, details=form.details())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -126,7 +124,7 @@ def request_check(request: HttpRequest, pk: int) -> HttpResponse:
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     try:
-        services.breach_request_submit(breach_request=breach_request, submitted_by=request.user)
+        services.breach_request_submit(breach_request=breach_request, actor=request.user)
     except DomainError as error:
         context = _check_context(request, breach_request)
         return render(request, "breaches/request_check.html", {**context, "error": error}, status=400)
@@ -169,7 +167,7 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.breach_request_sign(
-                breach_request=breach_request, signatory=request.user, role=form.cleaned_data["role"]
+                breach_request=breach_request, actor=request.user, role=form.cleaned_data["role"]
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -186,7 +184,7 @@ def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.breach_request_return(
-                breach_request=breach_request, returned_by=request.user, comment=form.cleaned_data["comment"]
+                breach_request=breach_request, actor=request.user, comment=form.cleaned_data["comment"]
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -205,12 +203,12 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if data["outcome"] == DecideForm.RETURN:
                 services.breach_request_return(
-                    breach_request=breach_request, returned_by=request.user, comment=data["comment"]
+                    breach_request=breach_request, actor=request.user, comment=data["comment"]
                 )
             else:
                 services.breach_request_decide(
                     breach_request=breach_request,
-                    decided_by=request.user,
+                    actor=request.user,
                     outcome=data["outcome"],
                     conditions=data["conditions"],
                     expires_on=data["expires_on"],
@@ -230,7 +228,7 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     try:
-        services.breach_request_withdraw(breach_request=breach_request, withdrawn_by=request.user)
+        services.breach_request_withdraw(breach_request=breach_request, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

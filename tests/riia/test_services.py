@@ -61,7 +61,7 @@ def test_marking_someone_else_s_notification_is_refused(dcs, chief_executive):
     notification = Notification.objects.create(recipient=dcs, subject="For the DCS")
 
     with pytest.raises(DomainError):
-        notification_mark_read(user=chief_executive, notification_id=notification.pk)
+        notification_mark_read(actor=chief_executive, notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.read_at is None
 
