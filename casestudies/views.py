@@ -48,7 +48,7 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     _require(request, "casestudies.use_library")
     form = SearchForm(
-        request.GET or None, tags=selectors.tags_all(), regions=selectors.regions_for_filter(request.user)
+        request.GET or None, tags=selectors.tags_all(), regions=selectors.regions_for_filter(user=request.user)
     )
     query, filters = "", selectors.SearchFilters()
     if form.is_valid():
@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": selectors.case_study_search(user=request.user, query=query, filters=filters)[:50],
-            "unpublished": selectors.case_studies_unpublished_for(request.user)[:50],
+            "unpublished": selectors.case_studies_unpublished_for(user=request.user)[:50],
             "can_draft": request.user.has_perm("casestudies.add_casestudy"),
         },
     )
@@ -192,7 +192,7 @@ class StandaloneResourceForm(ResourceForm):
 @require_GET
 def resource_list(request: HttpRequest) -> HttpResponse:
     _require(request, "casestudies.use_library")
-    resources = selectors.resources_visible_to(request.user).filter(case_study__isnull=True)
+    resources = selectors.resources_visible_to(user=request.user).filter(case_study__isnull=True)
     return render(request, "casestudies/resource_list.html", {"resources": resources})
 
 

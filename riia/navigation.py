@@ -22,7 +22,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    regions = list(regions_visible_to(user).order_by("name")[:3])
+    regions = list(regions_visible_to(user=user).order_by("name")[:3])
     for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
     if regions:

@@ -10,15 +10,15 @@ from riia.models import LocalAuthority, Membership, Notification, Region, Role, 
 from riia.rules import current_memberships
 
 
-def memberships_for(user: User) -> list[Membership]:
+def memberships_for(*, user: User) -> list[Membership]:
     return current_memberships(user)
 
 
-def roles_of(user: User) -> set[str]:
+def roles_of(*, user: User) -> set[str]:
     return {m.role for m in current_memberships(user)}
 
 
-def regions_visible_to(user: User) -> QuerySet[Region]:
+def regions_visible_to(*, user: User) -> QuerySet[Region]:
     """Regions in which the person has a current role (through an LA, the RIIA or an MSP)."""
     if not user.is_authenticated:
         return Region.objects.none()

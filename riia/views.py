@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "riia/home.html",
         {
-            "memberships": selectors.memberships_for(request.user),
+            "memberships": selectors.memberships_for(user=request.user),
             "panels": home_panels_for(request.user),
             "unread": selectors.notifications_unread_for(user=request.user)[:5],
         },

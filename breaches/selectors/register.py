@@ -53,7 +53,7 @@ def _user_scope(user: User) -> Q:
     return Q(region_id__in=staff_regions) | Q(local_authority_id__in=las, status=BreachRecord.Status.CONFIRMED)
 
 
-def breach_records_visible_to(user: User) -> QuerySet[BreachRecord]:
+def breach_records_visible_to(*, user: User) -> QuerySet[BreachRecord]:
     """Region staff (programme manager, sub-regional leads, RIIA members): every entry of their region,
     suggestions included. LA people: their LA's confirmed entries. MSPs and agencies: none; what they
     are sanctioned for they see through the sanction."""
@@ -68,7 +68,7 @@ def breach_records_to_review(*, user: User) -> QuerySet[BreachRecord]:
     """System suggestions waiting for the person's review (as programme manager of their region), oldest first."""
     regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
     return (
-        breach_records_visible_to(user)
+        breach_records_visible_to(user=user)
         .filter(status=BreachRecord.Status.SUGGESTED, region_id__in=regions)
         .order_by("occurred_on", "pk")
     )
@@ -103,7 +103,7 @@ def breach_records_filter(records: QuerySet[BreachRecord], filters: RegisterFilt
 
 def breach_record_get(*, user: User, pk: int) -> BreachRecord:
     """One entry, or 404 when it does not exist or the person may not see it."""
-    record = breach_records_visible_to(user).filter(pk=pk).first()
+    record = breach_records_visible_to(user=user).filter(pk=pk).first()
     if record is None:
         raise Http404("No such breach in your register.")
     return record
@@ -115,12 +115,12 @@ def breach_record_history(*, record: BreachRecord) -> QuerySet[AuditRecord]:
     ).order_by("created_at", "pk")
 
 
-def register_regions_for(user: User) -> QuerySet[Region]:
+def register_regions_for(*, user: User) -> QuerySet[Region]:
     """Regions whose register the person reads (for the filter)."""
-    return Region.objects.filter(breach_records__in=breach_records_visible_to(user)).distinct().order_by("name")
+    return Region.objects.filter(breach_records__in=breach_records_visible_to(user=user)).distinct().order_by("name")
 
 
-def register_las_for(user: User) -> QuerySet[LocalAuthority]:
+def register_las_for(*, user: User) -> QuerySet[LocalAuthority]:
     """LAs whose register entries the person may read (for the filter)."""
     mine = Membership.objects.current().filter(user=user)
     return (
@@ -133,7 +133,7 @@ def register_las_for(user: User) -> QuerySet[LocalAuthority]:
     )
 
 
-def las_recordable_by(user: User) -> QuerySet[LocalAuthority]:
+def las_recordable_by(*, user: User) -> QuerySet[LocalAuthority]:
     """LAs the person may record breaches for: their own as workforce lead, every LA of a region they
     are programme manager of."""
     mine = Membership.objects.current().filter(user=user)

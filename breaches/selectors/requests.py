@@ -55,7 +55,7 @@ def _member_region_ids(user: User) -> set[int]:
     return ids
 
 
-def breach_requests_visible_to(user: User) -> QuerySet[BreachRequest]:
+def breach_requests_visible_to(*, user: User) -> QuerySet[BreachRequest]:
     """The same scope as ``breaches.rules.can_view_breach_request``, as one query."""
     if not user.is_authenticated:
         return BreachRequest.objects.none()
@@ -131,7 +131,7 @@ def similar_breach_requests(
     ±10%, that the person may see (decided ones across the region, and their own LA's submitted ones)."""
     low = (proposed_rate * (1 - SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
     high = (proposed_rate * (1 + SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
-    queryset = breach_requests_visible_to(user).filter(
+    queryset = breach_requests_visible_to(user=user).filter(
         local_authority__region_id=local_authority.region_id,
         role_grade=role_grade,
         proposed_rate__gte=low,

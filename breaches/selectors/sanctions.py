@@ -21,7 +21,7 @@ SIGNED_AMOUNT = Case(
 )
 
 
-def sanctions_visible_to(user: User) -> QuerySet[Sanction]:
+def sanctions_visible_to(*, user: User) -> QuerySet[Sanction]:
     """Region staff: their region's sanctions. The sanctioned LA's, MSP's or agency's people: theirs."""
     if not user.is_authenticated:
         return Sanction.objects.none()
@@ -39,7 +39,7 @@ def fines_unpaid_for(*, user: User) -> QuerySet[Sanction]:
     """Fines issued by the person's region (as programme manager) and not yet paid or waived, oldest first."""
     regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
     return (
-        sanctions_visible_to(user)
+        sanctions_visible_to(user=user)
         .filter(region_id__in=regions, status=Sanction.Status.ISSUED, amount__isnull=False)
         .order_by("issued_on", "pk")
     )
@@ -48,11 +48,11 @@ def fines_unpaid_for(*, user: User) -> QuerySet[Sanction]:
 def sanctions_issued_to_las_of(*, user: User, roles: list[str]) -> QuerySet[Sanction]:
     """Sanctions on the local authorities where the person holds one of ``roles``, newest first."""
     las = [m.local_authority_id for m in current_memberships(user) if m.local_authority_id and m.role in roles]
-    return sanctions_visible_to(user).filter(local_authority_id__in=las).order_by("-issued_on", "-pk")
+    return sanctions_visible_to(user=user).filter(local_authority_id__in=las).order_by("-issued_on", "-pk")
 
 
 def sanction_get(*, user: User, pk: int) -> Sanction:
-    sanction = sanctions_visible_to(user).filter(pk=pk).select_related("issued_by").first()
+    sanction = sanctions_visible_to(user=user).filter(pk=pk).select_related("issued_by").first()
     if sanction is None:
         raise Http404("No such sanction.")
     return sanction
@@ -67,7 +67,7 @@ def sanction_policies_for(*, region: Region, active_only: bool = False) -> Query
     return policies.filter(is_active=True) if active_only else policies
 
 
-def managed_regions_for(user: User) -> list[Region]:
+def managed_regions_for(*, user: User) -> list[Region]:
     """Regions where the person is programme manager (and so manages sanctions and the fund)."""
     return [m.region for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
 
@@ -99,10 +99,10 @@ def training_fund_balance(*, region: Region) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"))
 
 
-def training_fund_regions_for(user: User) -> QuerySet[Region]:
+def training_fund_regions_for(*, user: User) -> QuerySet[Region]:
     from riia.selectors import regions_visible_to
 
-    return regions_visible_to(user).order_by("name")
+    return regions_visible_to(user=user).order_by("name")
 
 
 def region_get_for_fund(*, user: User, slug: str) -> Region:

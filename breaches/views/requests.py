@@ -27,7 +27,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         "breaches/request_list.html",
         {
-            "breach_requests": selectors.breach_requests_visible_to(request.user)[:200],
+            "breach_requests": selectors.breach_requests_visible_to(user=request.user)[:200],
             "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
         },
     )

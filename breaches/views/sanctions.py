@@ -32,12 +32,12 @@ def _managed_region(request: HttpRequest, slug: str) -> Region:
 
 @require_GET
 def sanction_list(request: HttpRequest) -> HttpResponse:
-    managed = selectors.managed_regions_for(request.user)
+    managed = selectors.managed_regions_for(user=request.user)
     return render(
         request,
         "breaches/sanction_list.html",
         {
-            "sanctions": selectors.sanctions_visible_to(request.user),
+            "sanctions": selectors.sanctions_visible_to(user=request.user),
             "managed": [(region, selectors.sanction_policies_for(region=region)) for region in managed],
         },
     )
@@ -166,7 +166,7 @@ def sanction_waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def fund_index(request: HttpRequest) -> HttpResponse:
-    regions = list(selectors.training_fund_regions_for(request.user))
+    regions = list(selectors.training_fund_regions_for(user=request.user))
     if len(regions) == 1:
         return redirect("breaches:fund-ledger", slug=regions[0].slug)
     return render(request, "breaches/fund_index.html", {"regions": regions})
