@@ -14,7 +14,7 @@ from rates.lookup import cap_table_load
 from rates.models import Exemption, PriceCap, RateCard, RoleGrade
 from rates.services import EXEMPTION_WARNING_DAYS
 from riia.models import LocalAuthority, Region, Role, User
-from riia.rules import current_memberships
+from riia.rules import las_where, regions_where
 
 VIEW = "rates.view_ratecard"
 MANAGE = "rates.manage_ratecard"
@@ -113,9 +113,8 @@ def exemptions_ending_soon(*, user: User, today: date | None = None) -> QuerySet
     """Active exemptions ending within 14 days that the person is told about: every exemption in a
     region they run as programme manager, and their own LA's."""
     today = today or timezone.localdate()
-    memberships = current_memberships(user)
-    pm_regions = [m.region_id for m in memberships if m.role == Role.PROGRAMME_MANAGER]
-    las = [m.local_authority_id for m in memberships if m.local_authority_id]
+    pm_regions = regions_where(user, [Role.PROGRAMME_MANAGER])
+    las = las_where(user)
     if not pm_regions and not las:
         return Exemption.objects.none()
     return (
@@ -132,5 +131,5 @@ def exemptions_ending_soon(*, user: User, today: date | None = None) -> QuerySet
 
 def rate_card_drafts_for(*, user: User) -> QuerySet[RateCard]:
     """Draft rate cards in every region where the person is programme manager."""
-    pm_regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+    pm_regions = regions_where(user, [Role.PROGRAMME_MANAGER])
     return RateCard.objects.filter(region__in=pm_regions, status=RateCard.Status.DRAFT).select_related("region")

@@ -14,10 +14,6 @@ def memberships_for(*, user: User) -> list[Membership]:
     return current_memberships(user)
 
 
-def roles_of(*, user: User) -> set[str]:
-    return {m.role for m in current_memberships(user)}
-
-
 def regions_visible_to(*, user: User) -> QuerySet[Region]:
     """Regions in which the person has a current role (through an LA, the RIIA or an MSP)."""
     if not user.is_authenticated:

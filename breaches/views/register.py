@@ -17,7 +17,7 @@ from breaches.selectors import register as selectors
 from breaches.services import register as services
 from riia.errors import DomainError
 from riia.models import Role
-from riia.rules import current_memberships
+from riia.rules import holds_any
 
 PAGE_SIZE = 50
 
@@ -29,7 +29,7 @@ def _require_register(request: HttpRequest) -> None:
 
 def _filtered_register(request: HttpRequest):
     user = request.user
-    staff = any(m.role in Role.region_roles() for m in current_memberships(user))
+    staff = holds_any(user, Role.region_roles())
     form = RegisterFilterForm(
         request.GET or None,
         regions=selectors.register_regions_for(user=user),
