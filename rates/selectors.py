@@ -21,14 +21,6 @@ MANAGE = "rates.manage_ratecard"
 MANAGE_EXEMPTION = "rates.manage_exemption"
 
 
-def region_for_rates(*, user: User, slug: str, perm: str = VIEW) -> Region:
-    """The region, if the person holds ``perm`` on it (404 for an unknown region, 403 otherwise)."""
-    region = get_object_or_404(Region, slug=slug)
-    if not user.has_perm(perm, region):
-        raise PermissionDenied("You do not have a role in this region that allows this.")
-    return region
-
-
 def rate_card_get(*, user: User, pk: int, perm: str = MANAGE) -> RateCard:
     rate_card = get_object_or_404(RateCard.objects.select_related("region", "created_by"), pk=pk)
     if not user.has_perm(perm, rate_card.region):

@@ -30,10 +30,12 @@ def regions_visible_to(*, user: User) -> QuerySet[Region]:
     ).distinct()
 
 
-def region_get(*, user: User, slug: str) -> Region:
+def region_get(*, user: User, slug: str, perm: str = "riia.view_region") -> Region:
+    """The region named in an address, for a page that needs ``perm`` on it: 404 for an unknown
+    region, 403 when the person lacks the permission. Every page that loads a region by slug uses this."""
     region = get_object_or_404(Region, slug=slug)
-    if not user.has_perm("riia.view_region", region):
-        raise PermissionDenied("You do not have a role in this region.")
+    if not user.has_perm(perm, region):
+        raise PermissionDenied("You do not have a role in this region that allows this.")
     return region
 
 

@@ -107,13 +107,6 @@ def training_fund_regions_for(*, user: User) -> QuerySet[Region]:
     return regions_visible_to(user=user).order_by("name")
 
 
-def region_get_for_fund(*, user: User, slug: str) -> Region:
-    region = Region.objects.filter(slug=slug).first()
-    if region is None or not user.has_perm("breaches.view_training_fund", region):
-        raise Http404("No such training fund.")
-    return region
-
-
 def sanction_policy_get(*, user: User, pk: int) -> SanctionPolicy:
     """A policy the person manages (programme manager of its region), or 404."""
     policy = SanctionPolicy.objects.select_related("region").filter(pk=pk).first()

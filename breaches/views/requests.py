@@ -238,7 +238,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
-    region = region_get(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm="breaches.view_decisions")
     decisions = selectors.region_breach_decisions(user=request.user, region=region)
     return render(request, "breaches/request_decisions.html", {"region": region, "decisions": decisions[:500]})
 

@@ -19,15 +19,9 @@ from breaches.models import Sanction, SanctionPolicy
 from breaches.selectors import sanctions as selectors
 from breaches.services import sanctions as services
 from riia.errors import DomainError
-from riia.models import Region
 from riia.selectors import region_get
 
-
-def _managed_region(request: HttpRequest, slug: str) -> Region:
-    region = region_get(user=request.user, slug=slug)
-    if not request.user.has_perm("breaches.manage_sanctions", region):
-        raise PermissionDenied(f"Only the programme manager of {region} manages its sanctions.")
-    return region
+MANAGE_SANCTIONS = "breaches.manage_sanctions"
 
 
 @require_GET
@@ -45,7 +39,7 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def policy_create(request: HttpRequest, slug: str) -> HttpResponse:
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = SanctionPolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +73,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sanction_issue(request: HttpRequest, slug: str) -> HttpResponse:
     """Fill in, check your answers, then issue. The answers page re-posts the same fields with confirm."""
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = SanctionIssueForm(
         request.POST or None,
         initial={"breach_records": request.GET.getlist("breach")},
@@ -174,7 +168,7 @@ def fund_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def fund_ledger(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_get_for_fund(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm="breaches.view_training_fund")
     return render(
         request,
         "breaches/fund_ledger.html",
@@ -189,7 +183,7 @@ def fund_ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def fund_spend(request: HttpRequest, slug: str) -> HttpResponse:
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = FundSpendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
