@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rates.lookup import cap_table_load
-from rates.models import Exemption, PriceCap, RateCard, RoleGrade
-from rates.services import EXEMPTION_WARNING_DAYS
+from rates.models import EXEMPTION_WARNING_DAYS, Exemption, PriceCap, RateCard, RoleGrade
 from riia.models import LocalAuthority, Region, Role, User
 from riia.rules import las_where, regions_where
 
@@ -98,6 +97,8 @@ def region_local_authorities(*, region: Region) -> QuerySet[LocalAuthority]:
 
 
 def region_role_grades(*, region: Region) -> QuerySet[RoleGrade]:
+    """The national grades and the region's own local grades, in display order. Every page, service
+    and cap lookup that asks which grades a region uses asks this."""
     return RoleGrade.objects.filter(Q(region__isnull=True) | Q(region=region))
 
 

@@ -10,12 +10,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from rates.lookup import PENNY, cap_lookup, paye_equivalent
-from rates.models import MAX_HOURLY_RATE, CoreJobType, Exemption, PriceCap, RateCard, RateCardLine, RoleGrade
+from rates.models import (
+    EXEMPTION_WARNING_DAYS,
+    MAX_HOURLY_RATE,
+    CoreJobType,
+    Exemption,
+    PriceCap,
+    RateCard,
+    RateCardLine,
+    RoleGrade,
+)
+from rates.selectors import region_role_grades
 from riia.errors import DomainError
 from riia.models import LocalAuthority, Region, Role, User
 from riia.rules import is_programme_manager_of
@@ -79,11 +88,6 @@ def rate_validate(*, value: Decimal | None, label: str, field: str | None = None
     return value.quantize(PENNY)
 
 
-def role_grades_for_region(*, region: Region) -> list[RoleGrade]:
-    """The five national grades and the region's own local grades, in display order."""
-    return list(RoleGrade.objects.filter(Q(region__isnull=True) | Q(region=region)))
-
-
 def _latest_caps(region: Region) -> dict[int, PriceCap]:
     latest: dict[int, PriceCap] = {}
     for cap in PriceCap.objects.filter(region=region).order_by("effective_from"):
@@ -121,7 +125,7 @@ def rate_card_lines_set(*, rate_card: RateCard, actor: User, rates: Mapping[Role
     """Set the draft's hourly rates. A role given None (left blank) is removed from the card."""
     rate_card = _lock_draft(rate_card)
     _require_programme_manager(actor, rate_card.region, "change this rate card")
-    allowed = {g.pk for g in role_grades_for_region(region=rate_card.region)}
+    allowed = {g.pk for g in region_role_grades(region=rate_card.region)}
     cleaned: dict[RoleGrade, Decimal] = {}
     for grade, value in rates.items():
         if grade.pk not in allowed:
@@ -294,8 +298,6 @@ def rate_card_discard(*, rate_card: RateCard, actor: User) -> None:
 
 
 # --- Exemptions -----------------------------------------------------------------------------
-
-EXEMPTION_WARNING_DAYS = 14
 
 
 def _exemption_snapshot(exemption: Exemption) -> dict:
