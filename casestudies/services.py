@@ -25,7 +25,7 @@ from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
 from riia.rules import is_la_member, is_programme_manager_of
 from riia.selectors import people_with_region_role
-from riia.services import audit_record, notification_send, snapshot
+from riia.services import audit_record, notification_send, required_text, snapshot
 
 Status = CaseStudy.Status
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -225,11 +225,10 @@ def case_study_publish(*, case_study: CaseStudy, actor: User) -> CaseStudy:
 
 @transaction.atomic
 def case_study_return(*, case_study: CaseStudy, actor: User, comments: str) -> CaseStudy:
-    if not comments.strip():
-        raise DomainError("Enter what the author needs to change", field="comments")
+    comments = required_text(comments, message="Enter what the author needs to change", field="comments")
     case_study = _reviewable(case_study, actor)
     case_study.status = Status.RETURNED
-    case_study.review_comments = comments.strip()
+    case_study.review_comments = comments
     case_study.save(update_fields=["status", "review_comments"])
     audit_record(
         actor=actor,
@@ -335,8 +334,7 @@ def resource_create(
 ) -> Resource:
     """A resource attached to a case study (the author's side may add them while it can be changed),
     or standalone in a region's library."""
-    if not title.strip():
-        raise DomainError("Enter a title for the resource", field="title")
+    title = required_text(title, message="Enter a title for the resource", field="title")
     if kind not in Resource.Kind.values:
         raise DomainError("Select what kind of resource this is", field="kind")
     if case_study is not None:
@@ -349,7 +347,7 @@ def resource_create(
     if owner_la is not None and case_study is None and not is_la_member(actor, owner_la):
         owner_la = None
     resource = Resource.objects.create(
-        title=title.strip(),
+        title=title,
         kind=kind,
         description=description.strip(),
         region=region,

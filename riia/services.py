@@ -27,7 +27,7 @@ from riia.models import (
     SubRegionalGroup,
     User,
 )
-from riia.rules import forget_memberships
+from riia.rules import forget_memberships, is_programme_manager_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -65,6 +65,23 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+
+
+# --- Checks every service makes ------------------------------------------------------------
+
+
+def required_text(value: str | None, *, message: str, field: str) -> str:
+    """The text with its surrounding spaces removed; a DomainError on ``field`` when nothing is left."""
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    return value
+
+
+def require_programme_manager(actor: User, region: Region, doing: str = "do this") -> None:
+    """Refuse anyone but the region's programme manager, saying what they tried to do."""
+    if not is_programme_manager_of(actor, region):
+        raise DomainError(f"Only the programme manager of {region} can {doing}.")
 
 
 # --- Notifications --------------------------------------------------------------------------

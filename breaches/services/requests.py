@@ -31,7 +31,7 @@ from riia.errors import DomainError
 from riia.models import LocalAuthority, Role, User
 from riia.rules import forget_memberships, is_chief_executive_of, is_dcs_of, is_workforce_lead_of
 from riia.selectors import people_in_region_las
-from riia.services import audit_record, notification_send, snapshot
+from riia.services import audit_record, notification_send, required_text, snapshot
 
 DETAIL_FIELDS = [
     "role_grade_id",
@@ -377,8 +377,7 @@ def breach_request_decide(
     if outcome == Decision.Outcome.REJECTED:
         if conditions.strip() or expires_on is not None:
             raise DomainError("Conditions and an expiry date can only be given with an approval", field="conditions")
-        if not comment.strip():
-            raise DomainError("Enter why the request is rejected", field="comment")
+        comment = required_text(comment, message="Enter why the request is rejected", field="comment")
     if expires_on is not None and expires_on <= timezone.localdate():
         raise DomainError("The approval expiry date must be in the future", field="expires_on")
     return _record_decision(
@@ -411,26 +410,27 @@ def breach_request_return(*, breach_request: BreachRequest, actor: User, comment
         stage = ReturnNote.Stage.DECISION
         if not is_decider_for(actor, la):
             raise DomainError(f"You cannot return this request because you do not decide breaches for {la}.")
-    if not comment.strip():
-        raise DomainError("Enter what the local authority needs to change or explain", field="comment")
+    comment = required_text(
+        comment, message="Enter what the local authority needs to change or explain", field="comment"
+    )
     ReturnNote.objects.create(
         breach_request=breach_request,
         round=breach_request.round,
         stage=stage,
         returned_by=actor,
-        comment=comment.strip(),
+        comment=comment,
     )
     _move(
         breach_request,
         to=BreachRequestStatus.RETURNED,
         actor=actor,
         action="breach_request.returned",
-        after={"stage": stage, "comment": comment.strip()},
+        after={"stage": stage, "comment": comment},
     )
     notification_send(
         recipients=[*breach_request_leads(breach_request=breach_request)],
         subject=f"Breach request {breach_request.reference} was returned to you",
-        body=f"{actor.full_name} returned it: {comment.strip()}",
+        body=f"{actor.full_name} returned it: {comment}",
         url=_url(breach_request),
     )
     return breach_request
