@@ -43,32 +43,29 @@ def region_local_authorities(*, region: Region) -> QuerySet[LocalAuthority]:
     return region.local_authorities.select_related("group").order_by("group__name", "name")
 
 
-def people_with_la_role(*, local_authority: LocalAuthority, roles: list[str]) -> QuerySet[User]:
+def people_holding(*, roles: list[str], **where: object) -> QuerySet[User]:
+    """Active people with a current role among ``roles`` in the organisation ``where`` names, as
+    membership lookups (``local_authority=la``, ``group_id=pk``...). One filter, so one membership
+    must match every condition."""
     return User.objects.filter(
         is_active=True,
         memberships__ended_at__isnull=True,
-        memberships__local_authority=local_authority,
         memberships__role__in=roles,
+        **{f"memberships__{lookup}": value for lookup, value in where.items()},
     ).distinct()
+
+
+def people_with_la_role(*, local_authority: LocalAuthority, roles: list[str]) -> QuerySet[User]:
+    return people_holding(roles=roles, local_authority=local_authority)
 
 
 def people_with_region_role(*, region: Region, roles: list[str]) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__ended_at__isnull=True,
-        memberships__region=region,
-        memberships__role__in=roles,
-    ).distinct()
+    return people_holding(roles=roles, region=region)
 
 
 def people_in_region_las(*, region: Region, roles: list[str] | None = None) -> QuerySet[User]:
     """Everyone with a current LA role in any LA of the region (for region-wide announcements)."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__ended_at__isnull=True,
-        memberships__local_authority__region=region,
-        memberships__role__in=roles or Role.la_roles(),
-    ).distinct()
+    return people_holding(roles=roles or Role.la_roles(), local_authority__region=region)
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:

@@ -19,7 +19,7 @@ from rates.lookup import CapAnswer, cap_lookup
 from rates.models import RoleGrade
 from riia.models import LocalAuthority, Region, Role, User
 from riia.rules import groups_led_by, is_la_member, las_where, member_region_ids, memberships_with, regions_where
-from riia.selectors import people_with_la_role, people_with_region_role
+from riia.selectors import people_holding, people_with_la_role, people_with_region_role
 
 SIMILAR_RATE_BAND = Decimal("0.10")  # "similar" = same role, proposed rate within ±10%
 
@@ -214,12 +214,7 @@ def breach_request_signatories(*, breach_request: BreachRequest) -> QuerySet[Use
 def breach_request_deciders(*, breach_request: BreachRequest) -> QuerySet[User]:
     la = breach_request.local_authority
     if decides_sub_regionally(la):
-        return User.objects.filter(
-            is_active=True,
-            memberships__ended_at__isnull=True,
-            memberships__role=Role.SUB_REGIONAL_LEAD,
-            memberships__group_id=la.group_id,
-        ).distinct()
+        return people_holding(roles=[Role.SUB_REGIONAL_LEAD], group_id=la.group_id)
     return people_with_region_role(region=la.region, roles=[Role.PROGRAMME_MANAGER])
 
 

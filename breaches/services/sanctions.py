@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFund
 from breaches.selectors.sanctions import training_fund_balance
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
-from riia.selectors import people_with_la_role
+from riia.selectors import people_holding, people_with_la_role
 from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
 
 POLICY_FIELDS = ["name", "kind", "default_amount", "description", "is_active"]
@@ -121,9 +120,10 @@ def _notify_target(sanction: Sanction) -> None:
         recipients = people_with_la_role(
             local_authority=sanction.local_authority, roles=[Role.DCS, Role.WORKFORCE_LEAD]
         )
+    elif sanction.msp_id:
+        recipients = people_holding(roles=Role.msp_roles(), msp=sanction.msp)
     else:
-        membership = Q(memberships__msp=sanction.msp) if sanction.msp_id else Q(memberships__agency=sanction.agency)
-        recipients = User.objects.filter(membership, is_active=True, memberships__ended_at__isnull=True).distinct()
+        recipients = people_holding(roles=Role.agency_roles(), agency=sanction.agency)
     amount = f" of £{sanction.amount}" if sanction.amount else ""
     notification_send(
         recipients=recipients,
