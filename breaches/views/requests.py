@@ -160,68 +160,78 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.breach_request_get(user=request.user, pk=pk))
 
 
-@require_POST
-def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = SignForm(request.POST, roles=[request.POST.get("role", "")])
+def _act_on_detail(
+    request: HttpRequest, breach_request: BreachRequest, form, *, form_name: str, act, done: str
+) -> HttpResponse:
+    """A form posted from the request's page: when it is valid and ``act`` (one service call) succeeds,
+    back to the page with ``done``; otherwise the page again with the form's errors, answering 400."""
     if form.is_valid():
         try:
-            services.breach_request_sign(
-                breach_request=breach_request, actor=request.user, role=form.cleaned_data["role"]
-            )
+            act(form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"You signed breach request {breach_request.reference}.")
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, sign_form=form)
+            messages.success(request, done)
+            return redirect("breaches:request-detail", pk=breach_request.pk)
+    return _render_detail(request, breach_request, status=400, **{form_name: form})
+
+
+@require_POST
+def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    return _act_on_detail(
+        request,
+        breach_request,
+        SignForm(request.POST, roles=[request.POST.get("role", "")]),
+        form_name="sign_form",
+        act=lambda data: services.breach_request_sign(
+            breach_request=breach_request, actor=request.user, role=data["role"]
+        ),
+        done=f"You signed breach request {breach_request.reference}.",
+    )
 
 
 @require_POST
 def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.breach_request_return(
-                breach_request=breach_request, actor=request.user, comment=form.cleaned_data["comment"]
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, f"Breach request {breach_request.reference} returned to the workforce lead.")
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, return_form=form)
+    return _act_on_detail(
+        request,
+        breach_request,
+        ReturnForm(request.POST),
+        form_name="return_form",
+        act=lambda data: services.breach_request_return(
+            breach_request=breach_request, actor=request.user, comment=data["comment"]
+        ),
+        done=f"Breach request {breach_request.reference} returned to the workforce lead.",
+    )
 
 
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject; the decide form also offers "return for more information"."""
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["outcome"] == DecideForm.RETURN:
-                services.breach_request_return(
-                    breach_request=breach_request, actor=request.user, comment=data["comment"]
-                )
-            else:
-                services.breach_request_decide(
-                    breach_request=breach_request,
-                    actor=request.user,
-                    outcome=data["outcome"],
-                    conditions=data["conditions"],
-                    expires_on=data["expires_on"],
-                    comment=data["comment"],
-                )
-        except DomainError as error:
-            form.add_domain_error(error)
+
+    def decide(data: dict) -> None:
+        if data["outcome"] == DecideForm.RETURN:
+            services.breach_request_return(breach_request=breach_request, actor=request.user, comment=data["comment"])
         else:
-            messages.success(
-                request, f"Your decision on {breach_request.reference} is recorded and every member LA is told."
+            services.breach_request_decide(
+                breach_request=breach_request,
+                actor=request.user,
+                outcome=data["outcome"],
+                conditions=data["conditions"],
+                expires_on=data["expires_on"],
+                comment=data["comment"],
             )
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, decide_form=form)
+
+    return _act_on_detail(
+        request,
+        breach_request,
+        DecideForm(request.POST),
+        form_name="decide_form",
+        act=decide,
+        done=f"Your decision on {breach_request.reference} is recorded and every member LA is told.",
+    )
 
 
 @require_POST
