@@ -84,14 +84,14 @@ def _tell_story(la: LocalAuthority, grade: RoleGrade, start: date, story: tuple)
         reason=why,
         confirms_no_other_breach=True,
     )
-    breach_request = breach_request_create(created_by=lead, local_authority=la, details=details)
+    breach_request = breach_request_create(actor=lead, local_authority=la, details=details)
     if target == "draft":
         return breach_request
-    breach_request = breach_request_submit(breach_request=breach_request, submitted_by=lead)
+    breach_request = breach_request_submit(breach_request=breach_request, actor=lead)
     if target == "awaiting_signatures":
         return breach_request
-    breach_request_sign(breach_request=breach_request, signatory=dcs, role=Role.DCS)
-    breach_request = breach_request_sign(breach_request=breach_request, signatory=ce, role=Role.CHIEF_EXECUTIVE)
+    breach_request_sign(breach_request=breach_request, actor=dcs, role=Role.DCS)
+    breach_request = breach_request_sign(breach_request=breach_request, actor=ce, role=Role.CHIEF_EXECUTIVE)
     if target == "awaiting_decision" or breach_request.status != BreachRequestStatus.AWAITING_DECISION:
         return breach_request
     decider = breach_request_deciders(breach_request=breach_request).first()
@@ -100,14 +100,14 @@ def _tell_story(la: LocalAuthority, grade: RoleGrade, start: date, story: tuple)
     if target == "approved":
         return breach_request_decide(
             breach_request=breach_request,
-            decided_by=decider,
+            actor=decider,
             outcome=Decision.Outcome.APPROVED,
             conditions="Review at three months; advertise the permanent post again.",
             expires_on=start + timedelta(weeks=26),
         )
     return breach_request_decide(
         breach_request=breach_request,
-        decided_by=decider,
+        actor=decider,
         outcome=Decision.Outcome.REJECTED,
         comment="Nine pounds over the cap is not justified; recruit at the cap through the MSP.",
     )

@@ -11,7 +11,7 @@ from breaches.selectors.register import breach_records_to_review
 from breaches.selectors.sanctions import fines_unpaid_for, sanctions_issued_to_las_of
 from riia.home import HomeItem, HomePanel
 from riia.models import Role, User
-from riia.rules import current_memberships
+from riia.rules import las_where, roles_of
 
 
 def _url(breach_request) -> str:
@@ -40,7 +40,7 @@ def _sanction_item(sanction: Sanction) -> HomeItem:
 
 
 def panels_for(user: User) -> list[HomePanel]:
-    roles = {m.role for m in current_memberships(user)}
+    roles = roles_of(user)
     panels: list[HomePanel] = []
     if Role.WORKFORCE_LEAD in roles:
         panels.append(
@@ -78,7 +78,7 @@ def panels_for(user: User) -> list[HomePanel]:
             )
         )
     if roles & set(Role.la_roles()):
-        regions = {m.local_authority.region for m in current_memberships(user) if m.local_authority_id}
+        regions = {la.region for la in las_where(user)}
         region = sorted(regions, key=lambda r: r.name)[0]
         panels.append(
             HomePanel(

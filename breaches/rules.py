@@ -14,7 +14,8 @@ import rules
 from breaches.models import BreachRequestStatus
 from riia.models import Region, Role
 from riia.rules import (
-    current_memberships,
+    agencies_of,
+    holds_any,
     is_chief_executive_of,
     is_dcs_of,
     is_la_member,
@@ -23,6 +24,7 @@ from riia.rules import (
     is_region_staff,
     is_sub_regional_lead_of,
     is_workforce_lead_of,
+    msps_of,
 )
 
 if TYPE_CHECKING:
@@ -145,15 +147,15 @@ def can_review_breach_record(user: User, record: BreachRecord | None) -> bool:
 @rules.predicate
 def has_breach_register(user: User) -> bool:
     """Anyone with an LA or region role has a register to read (MSPs and agencies do not)."""
-    return any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user))
+    return holds_any(user, [*Role.la_roles(), *Role.region_roles()])
 
 
 def _is_member_of_msp(user: User, msp_id: int | None) -> bool:
-    return msp_id is not None and any(m.msp_id == msp_id for m in current_memberships(user))
+    return msp_id is not None and any(msp.pk == msp_id for msp in msps_of(user))
 
 
 def _is_member_of_agency(user: User, agency_id: int | None) -> bool:
-    return agency_id is not None and any(m.agency_id == agency_id for m in current_memberships(user))
+    return agency_id is not None and any(agency.pk == agency_id for agency in agencies_of(user))
 
 
 @rules.predicate

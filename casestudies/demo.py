@@ -32,11 +32,11 @@ def load() -> list[str]:
             share_nationally=True,
             tags=[tags[slug] for slug in row["tags"]],
         )
-        case_study = services.case_study_create(author=author, region=region, data=data)
+        case_study = services.case_study_create(actor=author, region=region, data=data)
         for resource in row.get("resources", []):
-            services.resource_create(user=author, case_study=case_study, **resource)
-        services.case_study_submit(case_study=case_study, user=author)
-        services.case_study_publish(case_study=case_study, user=author)
+            services.resource_create(actor=author, case_study=case_study, **resource)
+        services.case_study_submit(case_study=case_study, actor=author)
+        services.case_study_publish(case_study=case_study, actor=author)
         created += 1
     return [
         f"Case studies: {tags_created} tags and {created} published demo case studies created, {skipped} already there."

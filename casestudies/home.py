@@ -17,7 +17,7 @@ def panels_for(user) -> list[HomePanel]:
             HomeItem(
                 f"{cs.title} ({cs.author_la or cs.region})", reverse("casestudies:detail", args=[cs.pk]), "To review"
             )
-            for cs in case_studies_awaiting_review(user)[:10]
+            for cs in case_studies_awaiting_review(user=user)[:10]
         ]
         panels.append(
             HomePanel("Case studies to review", items, "No case studies are waiting for your review.", **more)
@@ -25,7 +25,7 @@ def panels_for(user) -> list[HomePanel]:
     if la_memberships(user):
         items = [
             HomeItem(cs.title, reverse("casestudies:detail", args=[cs.pk]), "Returned")
-            for cs in case_studies_returned_to(user)[:10]
+            for cs in case_studies_returned_to(user=user)[:10]
         ]
         if items:
             panels.append(HomePanel("Case studies returned to you", items, **more))

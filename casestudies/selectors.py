@@ -25,7 +25,7 @@ def _list_related(qs: QuerySet[CaseStudy]) -> QuerySet[CaseStudy]:
 def _visibility(user: User) -> Q:
     if not user.is_authenticated:
         return Q(pk__in=[])
-    region_ids = list(regions_visible_to(user).values_list("pk", flat=True))
+    region_ids = list(regions_visible_to(user=user).values_list("pk", flat=True))
     published = Q(status=Status.PUBLISHED) & (
         Q(region_id__in=region_ids) | (Q(share_nationally=True) if has_any_region_role(user) else Q(pk__in=[]))
     )
@@ -35,25 +35,25 @@ def _visibility(user: User) -> Q:
     return published | own
 
 
-def case_studies_visible_to(user: User) -> QuerySet[CaseStudy]:
+def case_studies_visible_to(*, user: User) -> QuerySet[CaseStudy]:
     return _list_related(CaseStudy.objects.filter(_visibility(user)))
 
 
-def case_studies_published_for(user: User) -> QuerySet[CaseStudy]:
-    return case_studies_visible_to(user).filter(status=Status.PUBLISHED)
+def case_studies_published_for(*, user: User) -> QuerySet[CaseStudy]:
+    return case_studies_visible_to(user=user).filter(status=Status.PUBLISHED)
 
 
-def case_studies_unpublished_for(user: User) -> QuerySet[CaseStudy]:
+def case_studies_unpublished_for(*, user: User) -> QuerySet[CaseStudy]:
     """The person's LA drafts, and (for a programme manager) everything in their region not yet published."""
-    return case_studies_visible_to(user).exclude(status=Status.PUBLISHED).order_by("-updated_at")
+    return case_studies_visible_to(user=user).exclude(status=Status.PUBLISHED).order_by("-updated_at")
 
 
-def case_studies_awaiting_review(user: User) -> QuerySet[CaseStudy]:
+def case_studies_awaiting_review(*, user: User) -> QuerySet[CaseStudy]:
     regions = programme_manager_regions(user)
     return _list_related(CaseStudy.objects.filter(status=Status.SUBMITTED, region__in=regions)).order_by("submitted_at")
 
 
-def case_studies_returned_to(user: User) -> QuerySet[CaseStudy]:
+def case_studies_returned_to(*, user: User) -> QuerySet[CaseStudy]:
     las = la_memberships(user)
     return _list_related(CaseStudy.objects.filter(status=Status.RETURNED, author_la__in=las)).order_by("-updated_at")
 
@@ -101,7 +101,7 @@ SEARCH_FIELDS = ("title", "issue", "decision", "outcome_assessment", "learning",
 def case_study_search(*, user: User, query: str = "", filters: SearchFilters | None = None) -> QuerySet[CaseStudy]:
     """Published case studies the person may see, filtered, and ranked by the query when there is one:
     a title match ranks above a match in the body."""
-    qs = _filtered(case_studies_published_for(user), filters or SearchFilters())
+    qs = _filtered(case_studies_published_for(user=user), filters or SearchFilters())
     query = query.strip()
     if not query:
         return qs.order_by("-published_at", "-pk")
@@ -163,7 +163,7 @@ def related_case_studies(
     match = Q(pk__in=tagged)
     if case_type:
         match |= Q(case_type=case_type)
-    qs = case_studies_published_for(user).filter(match)
+    qs = case_studies_published_for(user=user).filter(match)
     if exclude is not None:
         qs = qs.exclude(pk=getattr(exclude, "pk", exclude))
     qs = qs.annotate(
@@ -177,19 +177,19 @@ def tags_all() -> QuerySet[Tag]:
     return Tag.objects.all()
 
 
-def regions_for_filter(user: User) -> QuerySet[Region]:
-    return Region.objects.filter(pk__in=case_studies_published_for(user).values("region")).order_by("name")
+def regions_for_filter(*, user: User) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=case_studies_published_for(user=user).values("region")).order_by("name")
 
 
 # --- Resources ------------------------------------------------------------------------------
 
 
-def resources_visible_to(user: User) -> QuerySet[Resource]:
+def resources_visible_to(*, user: User) -> QuerySet[Resource]:
     """Standalone resources of the person's regions (or shared nationally), and resources attached to
     case studies the person may see."""
     if not user.is_authenticated:
         return Resource.objects.none()
-    region_ids = list(regions_visible_to(user).values_list("pk", flat=True))
+    region_ids = list(regions_visible_to(user=user).values_list("pk", flat=True))
     standalone = Q(case_study__isnull=True) & (
         Q(region_id__in=region_ids) | (Q(share_nationally=True) if has_any_region_role(user) else Q(pk__in=[]))
     )

@@ -25,7 +25,7 @@ from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
 from riia.rules import is_la_member, is_programme_manager_of
 from riia.selectors import people_with_region_role
-from riia.services import audit_record, notification_send, snapshot
+from riia.services import audit_record, notification_send, required_text, snapshot
 
 Status = CaseStudy.Status
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -101,12 +101,12 @@ def _url(case_study: CaseStudy) -> str:
     return reverse("casestudies:detail", args=[case_study.pk])
 
 
-def _revision_add(case_study: CaseStudy, user: User, note: str) -> CaseStudyRevision:
+def _revision_add(case_study: CaseStudy, actor: User, note: str) -> CaseStudyRevision:
     number = (case_study.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     return CaseStudyRevision.objects.create(
         case_study=case_study,
         number=number,
-        edited_by=user,
+        edited_by=actor,
         note=note,
         **{name: getattr(case_study, name) for name in ("title", *CaseStudy.PARTS)},
     )
@@ -114,16 +114,16 @@ def _revision_add(case_study: CaseStudy, user: User, note: str) -> CaseStudyRevi
 
 @transaction.atomic
 def case_study_create(
-    *, author: User, data: CaseStudyData, local_authority: LocalAuthority | None = None, region: Region | None = None
+    *, actor: User, data: CaseStudyData, local_authority: LocalAuthority | None = None, region: Region | None = None
 ) -> CaseStudy:
     """Draft a case study for an LA the author belongs to, or (for a programme manager) for the region."""
     if local_authority is not None:
-        if not is_la_member(author, local_authority):
+        if not is_la_member(actor, local_authority):
             raise DomainError("You can only write case studies for a local authority you work for.")
         region = local_authority.region
-    elif region is None or not is_programme_manager_of(author, region):
+    elif region is None or not is_programme_manager_of(actor, region):
         raise DomainError("Select the local authority you are writing for.", field="local_authority")
-    case_study = CaseStudy(author=author, author_la=local_authority, region=region, status=Status.DRAFT)
+    case_study = CaseStudy(author=actor, author_la=local_authority, region=region, status=Status.DRAFT)
     _apply(case_study, data)
     case_study.save()
     _set_relations(case_study, data)
@@ -131,11 +131,11 @@ def case_study_create(
 
 
 @transaction.atomic
-def case_study_update(*, case_study: CaseStudy, user: User, data: CaseStudyData, note: str = "") -> CaseStudy:
+def case_study_update(*, case_study: CaseStudy, actor: User, data: CaseStudyData, note: str = "") -> CaseStudy:
     """Change a draft, a returned case study or a published one. A published one must stay complete,
     and each change to it is kept as a new revision."""
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    if not can_change_case_study(user, case_study):
+    if not can_change_case_study(actor, case_study):
         if case_study.status == Status.SUBMITTED:
             raise DomainError("This case study is being reviewed. You can change it if it is returned to you.")
         raise DomainError("You cannot change this case study.")
@@ -146,9 +146,9 @@ def case_study_update(*, case_study: CaseStudy, user: User, data: CaseStudyData,
     case_study.save()
     _set_relations(case_study, data)
     if case_study.status == Status.PUBLISHED:
-        _revision_add(case_study, user, note or "Edited after publishing")
+        _revision_add(case_study, actor, note or "Edited after publishing")
         audit_record(
-            actor=user,
+            actor=actor,
             action="case_study.edited",
             obj=case_study,
             before=before,
@@ -158,10 +158,10 @@ def case_study_update(*, case_study: CaseStudy, user: User, data: CaseStudyData,
 
 
 @transaction.atomic
-def case_study_submit(*, case_study: CaseStudy, user: User) -> CaseStudy:
+def case_study_submit(*, case_study: CaseStudy, actor: User) -> CaseStudy:
     allowed_from = {Status.DRAFT, Status.RETURNED}
     case_study = CaseStudy.objects.select_for_update().select_related("region").get(pk=case_study.pk)
-    if not is_case_study_author_side(user, case_study):
+    if not is_case_study_author_side(actor, case_study):
         raise DomainError("Only someone from the local authority that wrote this case study can send it for review.")
     if case_study.status not in allowed_from:
         raise DomainError(f"This case study is {case_study.get_status_display().lower()}, so it cannot be sent again.")
@@ -172,7 +172,7 @@ def case_study_submit(*, case_study: CaseStudy, user: User) -> CaseStudy:
     case_study.submitted_at = timezone.now()
     case_study.save(update_fields=["status", "submitted_at"])
     audit_record(
-        actor=user,
+        actor=actor,
         action="case_study.resubmitted" if resubmitted else "case_study.submitted",
         obj=case_study,
         after={"status": case_study.status},
@@ -187,9 +187,9 @@ def case_study_submit(*, case_study: CaseStudy, user: User) -> CaseStudy:
     return case_study
 
 
-def _reviewable(case_study: CaseStudy, user: User) -> CaseStudy:
+def _reviewable(case_study: CaseStudy, actor: User) -> CaseStudy:
     case_study = CaseStudy.objects.select_for_update().select_related("region", "author").get(pk=case_study.pk)
-    if not is_case_study_reviewer(user, case_study):
+    if not is_case_study_reviewer(actor, case_study):
         raise DomainError(f"Only the programme manager of {case_study.region} can review this case study.")
     if case_study.status != Status.SUBMITTED:
         raise DomainError(f"This case study is {case_study.get_status_display().lower()}, not waiting for review.")
@@ -197,17 +197,17 @@ def _reviewable(case_study: CaseStudy, user: User) -> CaseStudy:
 
 
 @transaction.atomic
-def case_study_publish(*, case_study: CaseStudy, user: User) -> CaseStudy:
-    case_study = _reviewable(case_study, user)
+def case_study_publish(*, case_study: CaseStudy, actor: User) -> CaseStudy:
+    case_study = _reviewable(case_study, actor)
     before = snapshot(case_study, ["status"])
     case_study.status = Status.PUBLISHED
     case_study.published_at = timezone.now()
-    case_study.published_by = user
+    case_study.published_by = actor
     case_study.review_comments = ""
     case_study.save(update_fields=["status", "published_at", "published_by", "review_comments"])
-    _revision_add(case_study, user, "Published")
+    _revision_add(case_study, actor, "Published")
     audit_record(
-        actor=user,
+        actor=actor,
         action="case_study.published",
         obj=case_study,
         before=before,
@@ -224,15 +224,14 @@ def case_study_publish(*, case_study: CaseStudy, user: User) -> CaseStudy:
 
 
 @transaction.atomic
-def case_study_return(*, case_study: CaseStudy, user: User, comments: str) -> CaseStudy:
-    if not comments.strip():
-        raise DomainError("Enter what the author needs to change", field="comments")
-    case_study = _reviewable(case_study, user)
+def case_study_return(*, case_study: CaseStudy, actor: User, comments: str) -> CaseStudy:
+    comments = required_text(comments, message="Enter what the author needs to change", field="comments")
+    case_study = _reviewable(case_study, actor)
     case_study.status = Status.RETURNED
-    case_study.review_comments = comments.strip()
+    case_study.review_comments = comments
     case_study.save(update_fields=["status", "review_comments"])
     audit_record(
-        actor=user,
+        actor=actor,
         action="case_study.returned",
         obj=case_study,
         before={"status": Status.SUBMITTED},
@@ -299,7 +298,7 @@ def resource_file_check(upload: UploadedFile) -> tuple[str, str]:
     return name[-200:], ALLOWED_EXTENSIONS[extension]
 
 
-def _version_add(resource: Resource, user: User, body: str, upload: UploadedFile | None, note: str) -> ResourceVersion:
+def _version_add(resource: Resource, actor: User, body: str, upload: UploadedFile | None, note: str) -> ResourceVersion:
     body = body.strip()
     if not body and upload is None:
         raise DomainError("Enter the template text or choose a file", field="body")
@@ -308,7 +307,7 @@ def _version_add(resource: Resource, user: User, body: str, upload: UploadedFile
         number=(resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
         body=body,
         note=note.strip(),
-        created_by=user,
+        created_by=actor,
     )
     if upload is not None:
         version.original_name, version.content_type = resource_file_check(upload)
@@ -322,7 +321,7 @@ def _version_add(resource: Resource, user: User, body: str, upload: UploadedFile
 @transaction.atomic
 def resource_create(
     *,
-    user: User,
+    actor: User,
     title: str,
     kind: str,
     body: str = "",
@@ -335,42 +334,41 @@ def resource_create(
 ) -> Resource:
     """A resource attached to a case study (the author's side may add them while it can be changed),
     or standalone in a region's library."""
-    if not title.strip():
-        raise DomainError("Enter a title for the resource", field="title")
+    title = required_text(title, message="Enter a title for the resource", field="title")
     if kind not in Resource.Kind.values:
         raise DomainError("Select what kind of resource this is", field="kind")
     if case_study is not None:
         case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-        if not can_change_case_study(user, case_study):
+        if not can_change_case_study(actor, case_study):
             raise DomainError("You cannot add resources to this case study.")
         region, owner_la, share_nationally = case_study.region, case_study.author_la, case_study.share_nationally
-    elif region is None or not can_add_resource_to_region(user, region):
+    elif region is None or not can_add_resource_to_region(actor, region):
         raise DomainError("You can only add resources to the library of a region you work in.")
-    if owner_la is not None and case_study is None and not is_la_member(user, owner_la):
+    if owner_la is not None and case_study is None and not is_la_member(actor, owner_la):
         owner_la = None
     resource = Resource.objects.create(
-        title=title.strip(),
+        title=title,
         kind=kind,
         description=description.strip(),
         region=region,
         case_study=case_study,
         owner_la=owner_la,
         share_nationally=share_nationally,
-        created_by=user,
+        created_by=actor,
     )
-    _version_add(resource, user, body, upload, "First version")
+    _version_add(resource, actor, body, upload, "First version")
     return resource
 
 
 @transaction.atomic
 def resource_version_add(
-    *, resource: Resource, user: User, body: str = "", upload: UploadedFile | None = None, note: str = ""
+    *, resource: Resource, actor: User, body: str = "", upload: UploadedFile | None = None, note: str = ""
 ) -> ResourceVersion:
     resource = Resource.objects.select_for_update(of=("self",)).select_related("case_study").get(pk=resource.pk)
-    if not can_change_resource(user, resource):
+    if not can_change_resource(actor, resource):
         raise DomainError("You cannot add a version of this resource.")
-    version = _version_add(resource, user, body, upload, note)
-    audit_record(actor=user, action="resource.version_added", obj=resource, after={"version": version.number})
+    version = _version_add(resource, actor, body, upload, note)
+    audit_record(actor=actor, action="resource.version_added", obj=resource, after={"version": version.number})
     return version
 
 

@@ -48,7 +48,7 @@ def _require(request: HttpRequest, perm: str, obj=None) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     _require(request, "casestudies.use_library")
     form = SearchForm(
-        request.GET or None, tags=selectors.tags_all(), regions=selectors.regions_for_filter(request.user)
+        request.GET or None, tags=selectors.tags_all(), regions=selectors.regions_for_filter(user=request.user)
     )
     query, filters = "", selectors.SearchFilters()
     if form.is_valid():
@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "results": selectors.case_study_search(user=request.user, query=query, filters=filters)[:50],
-            "unpublished": selectors.case_studies_unpublished_for(request.user)[:50],
+            "unpublished": selectors.case_studies_unpublished_for(user=request.user)[:50],
             "can_draft": request.user.has_perm("casestudies.add_casestudy"),
         },
     )
@@ -76,7 +76,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case_study = services.case_study_create(
-                author=request.user, local_authority=form.cleaned_data["local_authority"], data=form.to_data()
+                actor=request.user, local_authority=form.cleaned_data["local_authority"], data=form.to_data()
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -114,7 +114,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseStudyForm(request.POST or None, user=request.user, case_study=case_study, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_study_update(case_study=case_study, user=request.user, data=form.to_data())
+            services.case_study_update(case_study=case_study, actor=request.user, data=form.to_data())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -128,7 +128,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _transition(request: HttpRequest, pk: int, service, done: str, **kwargs) -> HttpResponse:
     case_study = selectors.case_study_get(user=request.user, pk=pk)
     try:
-        service(case_study=case_study, user=request.user, **kwargs)
+        service(case_study=case_study, actor=request.user, **kwargs)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -155,7 +155,9 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_study_return(case_study=case_study, user=request.user, comments=form.cleaned_data["comments"])
+            services.case_study_return(
+                case_study=case_study, actor=request.user, comments=form.cleaned_data["comments"]
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -190,7 +192,7 @@ class StandaloneResourceForm(ResourceForm):
 @require_GET
 def resource_list(request: HttpRequest) -> HttpResponse:
     _require(request, "casestudies.use_library")
-    resources = selectors.resources_visible_to(request.user).filter(case_study__isnull=True)
+    resources = selectors.resources_visible_to(user=request.user).filter(case_study__isnull=True)
     return render(request, "casestudies/resource_list.html", {"resources": resources})
 
 
@@ -207,7 +209,7 @@ def resource_create(request: HttpRequest, pk: int | None = None) -> HttpResponse
             c = form.cleaned_data
             try:
                 resource = services.resource_create(
-                    user=request.user,
+                    actor=request.user,
                     case_study=case_study,
                     title=c["title"],
                     kind=c["kind"],
@@ -248,7 +250,7 @@ def resource_version_add(request: HttpRequest, pk: int) -> HttpResponse:
             c = form.cleaned_data
             try:
                 services.resource_version_add(
-                    resource=resource, user=request.user, body=c["body"], upload=c["file"], note=c["note"]
+                    resource=resource, actor=request.user, body=c["body"], upload=c["file"], note=c["note"]
                 )
             except DomainError as error:
                 form.add_domain_error(error)

@@ -7,12 +7,12 @@ from django.urls import reverse
 from rates.selectors import exemptions_ending_soon, rate_card_drafts_for
 from riia.home import HomeItem, HomePanel
 from riia.models import Role
-from riia.rules import current_memberships
+from riia.rules import holds_any
 
 
 def panels_for(user) -> list[HomePanel]:
     ending = list(exemptions_ending_soon(user=user))
-    is_pm = any(m.role == Role.PROGRAMME_MANAGER for m in current_memberships(user))
+    is_pm = holds_any(user, [Role.PROGRAMME_MANAGER])
     if not is_pm and not ending:
         return []
     items = []

@@ -130,8 +130,9 @@ def cap_table_load(*, region: Region, start: date | None = None, end: date | Non
     if end is not None:
         caps = caps.filter(effective_from__lte=end)
         exemptions = exemptions.filter(starts_on__lte=end)
-    grades = RoleGrade.objects.filter(Q(region__isnull=True) | Q(region=region))
-    return CapTable(caps, exemptions, grades)
+    from rates.selectors import region_role_grades  # rates.selectors reads caps through this module
+
+    return CapTable(caps, exemptions, region_role_grades(region=region))
 
 
 def cap_lookup(

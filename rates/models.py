@@ -12,6 +12,7 @@ from riia.models import LocalAuthority, Region
 
 # Caps in use are £25-£50 an hour; anything above this is a typing slip, not a cap.
 MAX_HOURLY_RATE = Decimal("150.00")
+EXEMPTION_WARNING_DAYS = 14  # people are told this many days before an exemption ends
 MONEY = {"max_digits": 7, "decimal_places": 2}
 
 

@@ -11,22 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rates.lookup import cap_table_load
-from rates.models import Exemption, PriceCap, RateCard, RoleGrade
-from rates.services import EXEMPTION_WARNING_DAYS
+from rates.models import EXEMPTION_WARNING_DAYS, Exemption, PriceCap, RateCard, RoleGrade
 from riia.models import LocalAuthority, Region, Role, User
-from riia.rules import current_memberships
+from riia.rules import las_where, regions_where
 
 VIEW = "rates.view_ratecard"
 MANAGE = "rates.manage_ratecard"
 MANAGE_EXEMPTION = "rates.manage_exemption"
-
-
-def region_for_rates(*, user: User, slug: str, perm: str = VIEW) -> Region:
-    """The region, if the person holds ``perm`` on it (404 for an unknown region, 403 otherwise)."""
-    region = get_object_or_404(Region, slug=slug)
-    if not user.has_perm(perm, region):
-        raise PermissionDenied("You do not have a role in this region that allows this.")
-    return region
 
 
 def rate_card_get(*, user: User, pk: int, perm: str = MANAGE) -> RateCard:
@@ -106,6 +97,8 @@ def region_local_authorities(*, region: Region) -> QuerySet[LocalAuthority]:
 
 
 def region_role_grades(*, region: Region) -> QuerySet[RoleGrade]:
+    """The national grades and the region's own local grades, in display order. Every page, service
+    and cap lookup that asks which grades a region uses asks this."""
     return RoleGrade.objects.filter(Q(region__isnull=True) | Q(region=region))
 
 
@@ -113,9 +106,8 @@ def exemptions_ending_soon(*, user: User, today: date | None = None) -> QuerySet
     """Active exemptions ending within 14 days that the person is told about: every exemption in a
     region they run as programme manager, and their own LA's."""
     today = today or timezone.localdate()
-    memberships = current_memberships(user)
-    pm_regions = [m.region_id for m in memberships if m.role == Role.PROGRAMME_MANAGER]
-    las = [m.local_authority_id for m in memberships if m.local_authority_id]
+    pm_regions = regions_where(user, [Role.PROGRAMME_MANAGER])
+    las = las_where(user)
     if not pm_regions and not las:
         return Exemption.objects.none()
     return (
@@ -132,5 +124,5 @@ def exemptions_ending_soon(*, user: User, today: date | None = None) -> QuerySet
 
 def rate_card_drafts_for(*, user: User) -> QuerySet[RateCard]:
     """Draft rate cards in every region where the person is programme manager."""
-    pm_regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+    pm_regions = regions_where(user, [Role.PROGRAMME_MANAGER])
     return RateCard.objects.filter(region__in=pm_regions, status=RateCard.Status.DRAFT).select_related("region")

@@ -10,17 +10,26 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from rates.lookup import PENNY, cap_lookup, paye_equivalent
-from rates.models import MAX_HOURLY_RATE, CoreJobType, Exemption, PriceCap, RateCard, RateCardLine, RoleGrade
+from rates.models import (
+    EXEMPTION_WARNING_DAYS,
+    MAX_HOURLY_RATE,
+    CoreJobType,
+    Exemption,
+    PriceCap,
+    RateCard,
+    RateCardLine,
+    RoleGrade,
+)
+from rates.selectors import region_role_grades
 from riia.errors import DomainError
 from riia.models import LocalAuthority, Region, Role, User
 from riia.rules import is_programme_manager_of
 from riia.selectors import people_in_region_las, people_with_la_role, people_with_region_role
-from riia.services import audit_record, notification_send, snapshot
+from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -56,11 +65,6 @@ def _fmt_date(value: date) -> str:
     return f"{value:%-d %B %Y}"
 
 
-def _require_programme_manager(actor: User, region: Region, what: str) -> None:
-    if not is_programme_manager_of(actor, region):
-        raise DomainError(f"Only the programme manager of {region} can {what}.")
-
-
 def rate_validate(*, value: Decimal | None, label: str, field: str | None = None) -> Decimal:
     """Check one hourly rate in pounds: positive, to the penny, within the sanity bound."""
     if value is None:
@@ -77,11 +81,6 @@ def rate_validate(*, value: Decimal | None, label: str, field: str | None = None
             field=field,
         )
     return value.quantize(PENNY)
-
-
-def role_grades_for_region(*, region: Region) -> list[RoleGrade]:
-    """The five national grades and the region's own local grades, in display order."""
-    return list(RoleGrade.objects.filter(Q(region__isnull=True) | Q(region=region)))
 
 
 def _latest_caps(region: Region) -> dict[int, PriceCap]:
@@ -105,7 +104,7 @@ def _lines_snapshot(rate_card: RateCard) -> dict[str, str]:
 @transaction.atomic
 def rate_card_draft_create(*, region: Region, actor: User, from_current: bool = True, notes: str = "") -> RateCard:
     """Start a draft rate card, by default with every role at its latest published cap."""
-    _require_programme_manager(actor, region, "draft a rate card")
+    require_programme_manager(actor, region, "draft a rate card")
     rate_card = RateCard.objects.create(region=region, created_by=actor, notes=notes)
     if from_current:
         RateCardLine.objects.bulk_create(
@@ -120,8 +119,8 @@ def rate_card_draft_create(*, region: Region, actor: User, from_current: bool = 
 def rate_card_lines_set(*, rate_card: RateCard, actor: User, rates: Mapping[RoleGrade, Decimal | None]) -> RateCard:
     """Set the draft's hourly rates. A role given None (left blank) is removed from the card."""
     rate_card = _lock_draft(rate_card)
-    _require_programme_manager(actor, rate_card.region, "change this rate card")
-    allowed = {g.pk for g in role_grades_for_region(region=rate_card.region)}
+    require_programme_manager(actor, rate_card.region, "change this rate card")
+    allowed = {g.pk for g in region_role_grades(region=rate_card.region)}
     cleaned: dict[RoleGrade, Decimal] = {}
     for grade, value in rates.items():
         if grade.pk not in allowed:
@@ -179,7 +178,7 @@ def rate_card_uplift_preview(*, rate_card: RateCard, percent: Decimal) -> list[U
 def rate_card_uplift(*, rate_card: RateCard, actor: User, percent: Decimal) -> list[UpliftLine]:
     """Raise every line of the draft by ``percent`` % (rounded half up to the penny), as previewed."""
     rate_card = _lock_draft(rate_card)
-    _require_programme_manager(actor, rate_card.region, "change this rate card")
+    require_programme_manager(actor, rate_card.region, "change this rate card")
     preview = rate_card_uplift_preview(rate_card=rate_card, percent=percent)
     before = _lines_snapshot(rate_card)
     for line in preview:
@@ -213,7 +212,7 @@ def rate_card_publish(
     # The region row is the lock: two publishes for one region run one after the other.
     region = Region.objects.select_for_update().get(pk=rate_card.region_id)
     rate_card = _lock_draft(rate_card)
-    _require_programme_manager(actor, region, "publish a rate card")
+    require_programme_manager(actor, region, "publish a rate card")
     if effective_from is None:
         raise DomainError("Enter the date the new caps take effect", field="effective_from")
     missing = rate_card_missing_core_roles(rate_card=rate_card)
@@ -288,14 +287,12 @@ def rate_card_publish(
 @transaction.atomic
 def rate_card_discard(*, rate_card: RateCard, actor: User) -> None:
     rate_card = _lock_draft(rate_card)
-    _require_programme_manager(actor, rate_card.region, "discard this rate card")
+    require_programme_manager(actor, rate_card.region, "discard this rate card")
     audit_record(actor=actor, action="rate_card.discarded", obj=rate_card, before=_lines_snapshot(rate_card))
     rate_card.delete()
 
 
 # --- Exemptions -----------------------------------------------------------------------------
-
-EXEMPTION_WARNING_DAYS = 14
 
 
 def _exemption_snapshot(exemption: Exemption) -> dict:
@@ -358,10 +355,10 @@ def exemption_record(
         raise DomainError("The end date must be the same as or after the start date", field="ends_on")
     if ends_on < timezone.localdate():
         raise DomainError("The end date must be today or in the future", field="ends_on")
-    if not plan.strip():
-        raise DomainError("Enter the plan for how the local authority will return to the cap", field="plan")
-    if not agreed_by.strip():
-        raise DomainError("Enter who agreed the exemption", field="agreed_by")
+    plan = required_text(
+        plan, message="Enter the plan for how the local authority will return to the cap", field="plan"
+    )
+    agreed_by = required_text(agreed_by, message="Enter who agreed the exemption", field="agreed_by")
     answer = cap_lookup(region=region, role_grade=role_grade, on=starts_on)
     if answer is not None and hourly_rate <= answer.cap:
         raise DomainError(
@@ -389,8 +386,8 @@ def exemption_record(
         paye_hourly_rate=paye_equivalent(hourly_rate),
         starts_on=starts_on,
         ends_on=ends_on,
-        plan=plan.strip(),
-        agreed_by=agreed_by.strip(),
+        plan=plan,
+        agreed_by=agreed_by,
         recorded_by=actor,
     )
     audit_record(actor=actor, action="exemption.recorded", obj=exemption, after=_exemption_snapshot(exemption))
@@ -407,11 +404,10 @@ def exemption_record(
 @transaction.atomic
 def exemption_revoke(*, exemption: Exemption, actor: User, reason: str) -> Exemption:
     exemption = Exemption.objects.select_for_update().select_related("local_authority__region").get(pk=exemption.pk)
-    _require_programme_manager(actor, exemption.local_authority.region, "revoke this exemption")
+    require_programme_manager(actor, exemption.local_authority.region, "revoke this exemption")
     if exemption.status != Exemption.Status.ACTIVE:
         raise DomainError(f"This exemption is already {exemption.get_status_display().lower()}.")
-    if not reason.strip():
-        raise DomainError("Enter why the exemption is being revoked", field="reason")
+    reason = required_text(reason, message="Enter why the exemption is being revoked", field="reason")
     before = _exemption_snapshot(exemption)
     exemption.status = Exemption.Status.REVOKED
     exemption.save(update_fields=["status"])
@@ -420,12 +416,12 @@ def exemption_revoke(*, exemption: Exemption, actor: User, reason: str) -> Exemp
         action="exemption.revoked",
         obj=exemption,
         before=before,
-        after={**_exemption_snapshot(exemption), "reason": reason.strip()},
+        after={**_exemption_snapshot(exemption), "reason": reason},
     )
     notification_send(
         recipients=people_with_la_role(local_authority=exemption.local_authority, roles=Role.la_roles()),
         subject=f"Exemption revoked: {exemption.role_grade} for {exemption.local_authority}",
-        body=f"The exemption is revoked from now. Reason: {reason.strip()}",
+        body=f"The exemption is revoked from now. Reason: {reason}",
         url=reverse("rates:region", args=[exemption.local_authority.region.slug]),
     )
     return exemption

@@ -21,13 +21,14 @@ from rates.forms import (
 )
 from rates.lookup import paye_equivalent
 from riia.errors import DomainError
+from riia.selectors import region_get
 
 GET_POST = require_http_methods(["GET", "POST"])
 
 
 @require_GET
 def rate_card(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_for_rates(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm=selectors.VIEW)
     return render(
         request,
         "rates/rate_card.html",
@@ -44,7 +45,7 @@ def rate_card(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def caps_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_for_rates(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm=selectors.VIEW)
     caps = selectors.region_caps(region=region)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="price-caps-{region.slug}.csv"'
@@ -83,7 +84,7 @@ def caps_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @GET_POST
 def draft_new(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_for_rates(user=request.user, slug=slug, perm=selectors.MANAGE)
+    region = region_get(user=request.user, slug=slug, perm=selectors.MANAGE)
     form = DraftStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +178,7 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 def exemption_new(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_for_rates(user=request.user, slug=slug, perm=selectors.MANAGE_EXEMPTION)
+    region = region_get(user=request.user, slug=slug, perm=selectors.MANAGE_EXEMPTION)
     form = ExemptionForm(
         request.POST or None,
         region=region,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from riia.models import Role
-from riia.rules import current_memberships
+from riia.rules import holds_any
 from riia.selectors import notifications_unread_for, regions_visible_to
 
 
@@ -22,16 +22,17 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    regions = list(regions_visible_to(user).order_by("name")[:3])
+    regions = list(regions_visible_to(user=user).order_by("name")[:3])
     for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
     if regions:
         items.append(("Price caps", reverse("rates:region", args=[regions[0].slug])))
-    if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
+    la_or_region_staff = holds_any(user, [*Role.la_roles(), *Role.region_roles()])
+    if la_or_region_staff:
         items.append(("Breach requests", reverse("breaches:request-list")))
     if user.has_perm("breaches.view_breach_register"):
         items.append(("Breach register", reverse("breaches:register")))
-    if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
+    if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))

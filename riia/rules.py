@@ -7,6 +7,7 @@ compose them for their own objects, e.g. ``is_dcs_of(user, breach_request.local_
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import rules
@@ -14,7 +15,7 @@ import rules
 from riia.models import Membership, Role
 
 if TYPE_CHECKING:
-    from riia.models import LocalAuthority, Region, SubRegionalGroup, User
+    from riia.models import MSP, Agency, LocalAuthority, Region, SubRegionalGroup, User
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -38,12 +39,83 @@ def forget_memberships(user: User) -> None:
     user.__dict__.pop("_current_memberships", None)
 
 
+# --- What the person holds: every rule and scoped selector reads memberships through these ------
+# Each membership names exactly one organisation of its role's kind (a database constraint), so an
+# LA role always has its LA, a RIIA role its region, an MSP role its MSP.
+
+
+def memberships_with(user: User, roles: Iterable[str] | None = None) -> list[Membership]:
+    """The person's current memberships holding one of ``roles`` (all of them when None)."""
+    memberships = current_memberships(user)
+    if roles is None:
+        return memberships
+    wanted = set(roles)
+    return [m for m in memberships if m.role in wanted]
+
+
+def holds_any(user: User, roles: Iterable[str]) -> bool:
+    """Whether the person holds any of ``roles`` anywhere."""
+    return bool(memberships_with(user, roles))
+
+
+def roles_of(user: User) -> set[str]:
+    return {m.role for m in current_memberships(user)}
+
+
+def las_where(user: User, roles: Iterable[str] | None = None) -> list[LocalAuthority]:
+    """The LAs in which the person holds one of ``roles`` (any LA role when None), each once."""
+    las: dict[int, LocalAuthority] = {}
+    for m in memberships_with(user, roles):
+        if m.local_authority_id:
+            las.setdefault(m.local_authority_id, m.local_authority)
+    return list(las.values())
+
+
+def regions_where(user: User, roles: Iterable[str] | None = None) -> list[Region]:
+    """The regions in which the person holds one of the RIIA ``roles`` (any RIIA role when None), each once."""
+    regions: dict[int, Region] = {}
+    for m in memberships_with(user, roles):
+        if m.region_id:
+            regions.setdefault(m.region_id, m.region)
+    return list(regions.values())
+
+
+def groups_led_by(user: User) -> list[SubRegionalGroup]:
+    """The sub-regional groups the person leads."""
+    return [m.group for m in memberships_with(user, [Role.SUB_REGIONAL_LEAD])]
+
+
+def msps_of(user: User) -> list[MSP]:
+    return [m.msp for m in current_memberships(user) if m.msp_id]
+
+
+def agencies_of(user: User) -> list[Agency]:
+    return [m.agency for m in current_memberships(user) if m.agency_id]
+
+
+def member_region_ids(user: User) -> set[int]:
+    """The regions the person belongs to: through a RIIA role, an LA of the region, or an MSP serving
+    one of its LAs. Agencies belong to no region."""
+    ids: set[int] = set()
+    for m in current_memberships(user):
+        if m.region_id:
+            ids.add(m.region_id)
+        if m.local_authority_id:
+            ids.add(m.local_authority.region_id)
+        if m.msp_id:
+            ids.update(la.region_id for la in m.msp.local_authorities.all())
+    return ids
+
+
 def _has_la_role(user: User, la: LocalAuthority, roles: list[str]) -> bool:
-    return any(m.role in roles and m.local_authority_id == la.pk for m in current_memberships(user))
+    return any(m.local_authority_id == la.pk for m in memberships_with(user, roles))
 
 
 def _has_region_role(user: User, region: Region, roles: list[str]) -> bool:
-    return any(m.role in roles and m.region_id == region.pk for m in current_memberships(user))
+    return any(m.region_id == region.pk for m in memberships_with(user, roles))
+
+
+# --- Predicates ---------------------------------------------------------------------------------
 
 
 @rules.predicate
@@ -73,16 +145,14 @@ def is_programme_manager_of(user: User, region: Region | None) -> bool:
 
 @rules.predicate
 def is_sub_regional_lead_of(user: User, group: SubRegionalGroup | None) -> bool:
-    return group is not None and any(
-        m.role == Role.SUB_REGIONAL_LEAD and m.group_id == group.pk for m in current_memberships(user)
-    )
+    return group is not None and any(g.pk == group.pk for g in groups_led_by(user))
 
 
 @rules.predicate
 def is_msp_uploader_for(user: User, la: LocalAuthority | None) -> bool:
     """An MSP uploader may write data only for the LAs their MSP serves."""
     return la is not None and any(
-        m.role == Role.MSP_UPLOADER and la in m.msp.local_authorities.all() for m in current_memberships(user)
+        la in m.msp.local_authorities.all() for m in memberships_with(user, [Role.MSP_UPLOADER])
     )
 
 
@@ -90,16 +160,7 @@ def is_msp_uploader_for(user: User, la: LocalAuthority | None) -> bool:
 def is_region_member(user: User, region: Region | None) -> bool:
     """Anyone with a current role in the region: its LAs' staff, its RIIA staff, and the MSPs serving
     its LAs. Agencies are not members of a region."""
-    if region is None:
-        return False
-    for m in current_memberships(user):
-        if m.region_id == region.pk:
-            return True
-        if m.local_authority_id and m.local_authority.region_id == region.pk:
-            return True
-        if m.msp_id and any(la.region_id == region.pk for la in m.msp.local_authorities.all()):
-            return True
-    return False
+    return region is not None and region.pk in member_region_ids(user)
 
 
 @rules.predicate

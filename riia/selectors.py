@@ -10,15 +10,11 @@ from riia.models import LocalAuthority, Membership, Notification, Region, Role, 
 from riia.rules import current_memberships
 
 
-def memberships_for(user: User) -> list[Membership]:
+def memberships_for(*, user: User) -> list[Membership]:
     return current_memberships(user)
 
 
-def roles_of(user: User) -> set[str]:
-    return {m.role for m in current_memberships(user)}
-
-
-def regions_visible_to(user: User) -> QuerySet[Region]:
+def regions_visible_to(*, user: User) -> QuerySet[Region]:
     """Regions in which the person has a current role (through an LA, the RIIA or an MSP)."""
     if not user.is_authenticated:
         return Region.objects.none()
@@ -34,10 +30,12 @@ def regions_visible_to(user: User) -> QuerySet[Region]:
     ).distinct()
 
 
-def region_get(*, user: User, slug: str) -> Region:
+def region_get(*, user: User, slug: str, perm: str = "riia.view_region") -> Region:
+    """The region named in an address, for a page that needs ``perm`` on it: 404 for an unknown
+    region, 403 when the person lacks the permission. Every page that loads a region by slug uses this."""
     region = get_object_or_404(Region, slug=slug)
-    if not user.has_perm("riia.view_region", region):
-        raise PermissionDenied("You do not have a role in this region.")
+    if not user.has_perm(perm, region):
+        raise PermissionDenied("You do not have a role in this region that allows this.")
     return region
 
 
@@ -45,32 +43,29 @@ def region_local_authorities(*, region: Region) -> QuerySet[LocalAuthority]:
     return region.local_authorities.select_related("group").order_by("group__name", "name")
 
 
-def people_with_la_role(*, local_authority: LocalAuthority, roles: list[str]) -> QuerySet[User]:
+def people_holding(*, roles: list[str], **where: object) -> QuerySet[User]:
+    """Active people with a current role among ``roles`` in the organisation ``where`` names, as
+    membership lookups (``local_authority=la``, ``group_id=pk``...). One filter, so one membership
+    must match every condition."""
     return User.objects.filter(
         is_active=True,
         memberships__ended_at__isnull=True,
-        memberships__local_authority=local_authority,
         memberships__role__in=roles,
+        **{f"memberships__{lookup}": value for lookup, value in where.items()},
     ).distinct()
+
+
+def people_with_la_role(*, local_authority: LocalAuthority, roles: list[str]) -> QuerySet[User]:
+    return people_holding(roles=roles, local_authority=local_authority)
 
 
 def people_with_region_role(*, region: Region, roles: list[str]) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__ended_at__isnull=True,
-        memberships__region=region,
-        memberships__role__in=roles,
-    ).distinct()
+    return people_holding(roles=roles, region=region)
 
 
 def people_in_region_las(*, region: Region, roles: list[str] | None = None) -> QuerySet[User]:
     """Everyone with a current LA role in any LA of the region (for region-wide announcements)."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__ended_at__isnull=True,
-        memberships__local_authority__region=region,
-        memberships__role__in=roles or Role.la_roles(),
-    ).distinct()
+    return people_holding(roles=roles or Role.la_roles(), local_authority__region=region)
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:

@@ -27,7 +27,7 @@ from riia.models import (
     SubRegionalGroup,
     User,
 )
-from riia.rules import forget_memberships
+from riia.rules import forget_memberships, is_programme_manager_of
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -65,6 +65,23 @@ def audit_record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+
+
+# --- Checks every service makes ------------------------------------------------------------
+
+
+def required_text(value: str | None, *, message: str, field: str) -> str:
+    """The text with its surrounding spaces removed; a DomainError on ``field`` when nothing is left."""
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    return value
+
+
+def require_programme_manager(actor: User, region: Region, doing: str = "do this") -> None:
+    """Refuse anyone but the region's programme manager, saying what they tried to do."""
+    if not is_programme_manager_of(actor, region):
+        raise DomainError(f"Only the programme manager of {region} can {doing}.")
 
 
 # --- Notifications --------------------------------------------------------------------------
@@ -106,8 +123,8 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 @transaction.atomic
-def notification_mark_read(*, user: User, notification_id: int) -> Notification:
-    notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
+def notification_mark_read(*, actor: User, notification_id: int) -> Notification:
+    notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=actor).first()
     if notification is None:
         raise DomainError("That notification does not exist or is not yours.")
     if notification.read_at is None:
@@ -116,8 +133,8 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     return notification
 
 
-def notification_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+def notification_mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- Memberships ----------------------------------------------------------------------------

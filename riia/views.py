@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "riia/home.html",
         {
-            "memberships": selectors.memberships_for(request.user),
+            "memberships": selectors.memberships_for(user=request.user),
             "panels": home_panels_for(request.user),
             "unread": selectors.notifications_unread_for(user=request.user)[:5],
         },
@@ -75,7 +75,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        notification = services.notification_mark_read(user=request.user, notification_id=pk)
+        notification = services.notification_mark_read(actor=request.user, notification_id=pk)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("notifications")
@@ -84,7 +84,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notification_mark_all_read(user=request.user)
+    count = services.notification_mark_all_read(actor=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("notifications")
 

@@ -18,7 +18,7 @@ class BreachRequestViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "BR-[A-Za-z0-9-]+"
 
     def get_queryset(self):
-        return breach_requests_visible_to(self.request.user).order_by("-created_at", "-pk")
+        return breach_requests_visible_to(user=self.request.user).order_by("-created_at", "-pk")
 
 
 class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -31,7 +31,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "BR-[A-Za-z0-9-]+"
 
     def get_queryset(self):
-        visible = breach_requests_visible_to(self.request.user).filter(status__in=BreachRequestStatus.decided())
+        visible = breach_requests_visible_to(user=self.request.user).filter(status__in=BreachRequestStatus.decided())
         return (
             Decision.objects.filter(breach_request__in=visible.values("pk"))
             .select_related("breach_request__local_authority", "breach_request__role_grade", "decided_by")

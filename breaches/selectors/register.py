@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus
-from riia.models import AuditRecord, LocalAuthority, Membership, Region, Role, User
-from riia.rules import current_memberships
+from riia.models import AuditRecord, LocalAuthority, Region, Role, User
+from riia.rules import las_where, regions_where
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -48,12 +48,12 @@ def recent_quarters(*, count: int = 12, today: date | None = None) -> list[str]:
 
 
 def _user_scope(user: User) -> Q:
-    staff_regions = [m.region_id for m in current_memberships(user) if m.role in Role.region_roles()]
-    las = [m.local_authority_id for m in current_memberships(user) if m.role in Role.la_roles()]
-    return Q(region_id__in=staff_regions) | Q(local_authority_id__in=las, status=BreachRecord.Status.CONFIRMED)
+    return Q(region__in=regions_where(user)) | Q(
+        local_authority__in=las_where(user), status=BreachRecord.Status.CONFIRMED
+    )
 
 
-def breach_records_visible_to(user: User) -> QuerySet[BreachRecord]:
+def breach_records_visible_to(*, user: User) -> QuerySet[BreachRecord]:
     """Region staff (programme manager, sub-regional leads, RIIA members): every entry of their region,
     suggestions included. LA people: their LA's confirmed entries. MSPs and agencies: none; what they
     are sanctioned for they see through the sanction."""
@@ -66,10 +66,9 @@ def breach_records_visible_to(user: User) -> QuerySet[BreachRecord]:
 
 def breach_records_to_review(*, user: User) -> QuerySet[BreachRecord]:
     """System suggestions waiting for the person's review (as programme manager of their region), oldest first."""
-    regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
     return (
-        breach_records_visible_to(user)
-        .filter(status=BreachRecord.Status.SUGGESTED, region_id__in=regions)
+        breach_records_visible_to(user=user)
+        .filter(status=BreachRecord.Status.SUGGESTED, region__in=regions_where(user, [Role.PROGRAMME_MANAGER]))
         .order_by("occurred_on", "pk")
     )
 
@@ -103,7 +102,7 @@ def breach_records_filter(records: QuerySet[BreachRecord], filters: RegisterFilt
 
 def breach_record_get(*, user: User, pk: int) -> BreachRecord:
     """One entry, or 404 when it does not exist or the person may not see it."""
-    record = breach_records_visible_to(user).filter(pk=pk).first()
+    record = breach_records_visible_to(user=user).filter(pk=pk).first()
     if record is None:
         raise Http404("No such breach in your register.")
     return record
@@ -115,36 +114,29 @@ def breach_record_history(*, record: BreachRecord) -> QuerySet[AuditRecord]:
     ).order_by("created_at", "pk")
 
 
-def register_regions_for(user: User) -> QuerySet[Region]:
+def register_regions_for(*, user: User) -> QuerySet[Region]:
     """Regions whose register the person reads (for the filter)."""
-    return Region.objects.filter(breach_records__in=breach_records_visible_to(user)).distinct().order_by("name")
+    return Region.objects.filter(breach_records__in=breach_records_visible_to(user=user)).distinct().order_by("name")
 
 
-def register_las_for(user: User) -> QuerySet[LocalAuthority]:
-    """LAs whose register entries the person may read (for the filter)."""
-    mine = Membership.objects.current().filter(user=user)
+def _las_of(*, regions: list[Region], las: list[LocalAuthority]) -> QuerySet[LocalAuthority]:
+    """Every LA of ``regions``, and ``las``, by name."""
     return (
-        LocalAuthority.objects.filter(
-            Q(region__in=mine.filter(role__in=Role.region_roles()).values("region"))
-            | Q(pk__in=mine.filter(role__in=Role.la_roles()).values("local_authority"))
-        )
+        LocalAuthority.objects.filter(Q(region__in=regions) | Q(pk__in=[la.pk for la in las]))
         .select_related("region")
         .order_by("name")
     )
 
 
-def las_recordable_by(user: User) -> QuerySet[LocalAuthority]:
+def register_las_for(*, user: User) -> QuerySet[LocalAuthority]:
+    """LAs whose register entries the person may read (for the filter)."""
+    return _las_of(regions=regions_where(user), las=las_where(user))
+
+
+def las_recordable_by(*, user: User) -> QuerySet[LocalAuthority]:
     """LAs the person may record breaches for: their own as workforce lead, every LA of a region they
     are programme manager of."""
-    mine = Membership.objects.current().filter(user=user)
-    return (
-        LocalAuthority.objects.filter(
-            Q(region__in=mine.filter(role=Role.PROGRAMME_MANAGER).values("region"))
-            | Q(pk__in=mine.filter(role=Role.WORKFORCE_LEAD).values("local_authority"))
-        )
-        .select_related("region")
-        .order_by("name")
-    )
+    return _las_of(regions=regions_where(user, [Role.PROGRAMME_MANAGER]), las=las_where(user, [Role.WORKFORCE_LEAD]))
 
 
 def approved_requests_for(*, local_authorities: Iterable[LocalAuthority] | QuerySet) -> QuerySet[BreachRequest]:

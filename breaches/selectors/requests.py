@@ -18,8 +18,8 @@ from casestudies.selectors import related_case_studies
 from rates.lookup import CapAnswer, cap_lookup
 from rates.models import RoleGrade
 from riia.models import LocalAuthority, Region, Role, User
-from riia.rules import current_memberships, is_la_member
-from riia.selectors import people_with_la_role, people_with_region_role
+from riia.rules import groups_led_by, is_la_member, las_where, member_region_ids, memberships_with, regions_where
+from riia.selectors import people_holding, people_with_la_role, people_with_region_role
 
 SIMILAR_RATE_BAND = Decimal("0.10")  # "similar" = same role, proposed rate within ±10%
 
@@ -30,39 +30,14 @@ def _with_related(queryset: QuerySet[BreachRequest]) -> QuerySet[BreachRequest]:
     )
 
 
-def _la_ids(user: User, roles: list[str] | None = None) -> set[int]:
-    return {
-        m.local_authority_id
-        for m in current_memberships(user)
-        if m.local_authority_id and (roles is None or m.role in roles)
-    }
-
-
-def _staff_region_ids(user: User) -> set[int]:
-    return {m.region_id for m in current_memberships(user) if m.region_id and m.role in Role.region_roles()}
-
-
-def _member_region_ids(user: User) -> set[int]:
-    """Regions the person belongs to through an LA, the RIIA or an MSP (as ``riia.rules.is_region_member``)."""
-    ids: set[int] = set()
-    for m in current_memberships(user):
-        if m.region_id:
-            ids.add(m.region_id)
-        if m.local_authority_id:
-            ids.add(m.local_authority.region_id)
-        if m.msp_id:
-            ids.update(la.region_id for la in m.msp.local_authorities.all())
-    return ids
-
-
-def breach_requests_visible_to(user: User) -> QuerySet[BreachRequest]:
+def breach_requests_visible_to(*, user: User) -> QuerySet[BreachRequest]:
     """The same scope as ``breaches.rules.can_view_breach_request``, as one query."""
     if not user.is_authenticated:
         return BreachRequest.objects.none()
     scope = (
-        Q(local_authority_id__in=_la_ids(user))
-        | Q(round__gte=1, local_authority__region_id__in=_staff_region_ids(user))
-        | Q(status__in=BreachRequestStatus.decided(), local_authority__region_id__in=_member_region_ids(user))
+        Q(local_authority__in=las_where(user))
+        | Q(round__gte=1, local_authority__region__in=regions_where(user))
+        | Q(status__in=BreachRequestStatus.decided(), local_authority__region_id__in=member_region_ids(user))
     )
     return _with_related(BreachRequest.objects.filter(scope))
 
@@ -85,7 +60,9 @@ def breach_request_history(*, breach_request: BreachRequest) -> dict[str, list]:
 
 
 def local_authorities_where_lead(*, user: User) -> QuerySet[LocalAuthority]:
-    return LocalAuthority.objects.filter(pk__in=_la_ids(user, [Role.WORKFORCE_LEAD])).select_related("region")
+    return LocalAuthority.objects.filter(
+        pk__in=[la.pk for la in las_where(user, [Role.WORKFORCE_LEAD])]
+    ).select_related("region")
 
 
 def role_grades_for(*, local_authorities: QuerySet[LocalAuthority]) -> QuerySet[RoleGrade]:
@@ -131,7 +108,7 @@ def similar_breach_requests(
     ±10%, that the person may see (decided ones across the region, and their own LA's submitted ones)."""
     low = (proposed_rate * (1 - SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
     high = (proposed_rate * (1 + SIMILAR_RATE_BAND)).quantize(Decimal("0.01"))
-    queryset = breach_requests_visible_to(user).filter(
+    queryset = breach_requests_visible_to(user=user).filter(
         local_authority__region_id=local_authority.region_id,
         role_grade=role_grade,
         proposed_rate__gte=low,
@@ -175,7 +152,7 @@ def breach_requests_editable_by(*, user: User) -> QuerySet[BreachRequest]:
     """Drafts and returned requests of the LAs where the person is workforce lead."""
     return _with_related(
         BreachRequest.objects.filter(
-            local_authority_id__in=_la_ids(user, [Role.WORKFORCE_LEAD]), status__in=BreachRequestStatus.editable()
+            local_authority__in=las_where(user, [Role.WORKFORCE_LEAD]), status__in=BreachRequestStatus.editable()
         )
     ).order_by("-updated_at")
 
@@ -183,9 +160,8 @@ def breach_requests_editable_by(*, user: User) -> QuerySet[BreachRequest]:
 def breach_requests_awaiting_signature_of(*, user: User) -> QuerySet[BreachRequest]:
     """Requests of the person's LAs (as DCS or chief executive) that still need their role's signature."""
     roles_by_la: dict[int, set[str]] = {}
-    for m in current_memberships(user):
-        if m.local_authority_id and m.role in (Role.DCS, Role.CHIEF_EXECUTIVE):
-            roles_by_la.setdefault(m.local_authority_id, set()).add(m.role)
+    for m in memberships_with(user, [Role.DCS, Role.CHIEF_EXECUTIVE]):
+        roles_by_la.setdefault(m.local_authority_id, set()).add(m.role)
     if not roles_by_la:
         return BreachRequest.objects.none()
     queryset = _with_related(
@@ -203,15 +179,15 @@ def breach_requests_awaiting_signature_of(*, user: User) -> QuerySet[BreachReque
 def breach_requests_awaiting_decision_of(*, user: User) -> QuerySet[BreachRequest]:
     """Requests waiting for the person's decision: their region's (programme manager), or their group's
     (sub-regional lead) where the region decides sub-regionally."""
-    pm_regions = {m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER}
-    groups = {m.group_id for m in current_memberships(user) if m.role == Role.SUB_REGIONAL_LEAD}
+    pm_regions = regions_where(user, [Role.PROGRAMME_MANAGER])
+    groups = groups_led_by(user)
     if not pm_regions and not groups:
         return BreachRequest.objects.none()
     sub_regional = Q(
         local_authority__region__breach_decision_level=Region.DecisionLevel.SUB_REGIONAL,
         local_authority__group__isnull=False,
     )
-    scope = Q(local_authority__region_id__in=pm_regions) & ~sub_regional | Q(local_authority__group_id__in=groups) & (
+    scope = Q(local_authority__region__in=pm_regions) & ~sub_regional | Q(local_authority__group__in=groups) & (
         sub_regional
     )
     return _with_related(BreachRequest.objects.filter(scope, status=BreachRequestStatus.AWAITING_DECISION)).order_by(
@@ -221,7 +197,7 @@ def breach_requests_awaiting_decision_of(*, user: User) -> QuerySet[BreachReques
 
 def recent_decisions_for(*, user: User, days: int = 60, limit: int = 10) -> QuerySet[Decision]:
     """Recent decisions in the regions of the person's LAs."""
-    region_ids = {m.local_authority.region_id for m in current_memberships(user) if m.local_authority_id}
+    region_ids = {la.region_id for la in las_where(user)}
     return Decision.objects.filter(
         breach_request__local_authority__region_id__in=region_ids,
         decided_at__gte=timezone.now() - timedelta(days=days),
@@ -238,12 +214,7 @@ def breach_request_signatories(*, breach_request: BreachRequest) -> QuerySet[Use
 def breach_request_deciders(*, breach_request: BreachRequest) -> QuerySet[User]:
     la = breach_request.local_authority
     if decides_sub_regionally(la):
-        return User.objects.filter(
-            is_active=True,
-            memberships__ended_at__isnull=True,
-            memberships__role=Role.SUB_REGIONAL_LEAD,
-            memberships__group_id=la.group_id,
-        ).distinct()
+        return people_holding(roles=[Role.SUB_REGIONAL_LEAD], group_id=la.group_id)
     return people_with_region_role(region=la.region, roles=[Role.PROGRAMME_MANAGER])
 
 
@@ -258,7 +229,7 @@ def signing_roles_for(*, user: User, breach_request: BreachRequest, signatures: 
         return []
     held = {
         m.role
-        for m in current_memberships(user)
-        if m.local_authority_id == breach_request.local_authority_id and m.role in (Role.DCS, Role.CHIEF_EXECUTIVE)
+        for m in memberships_with(user, [Role.DCS, Role.CHIEF_EXECUTIVE])
+        if m.local_authority_id == breach_request.local_authority_id
     }
     return [role for role in (Role.DCS, Role.CHIEF_EXECUTIVE) if role in held - {s.role for s in this_round}]

@@ -11,7 +11,7 @@ from django.http import Http404
 from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFundEntry
 from rates.models import MONEY
 from riia.models import Region, Role, User
-from riia.rules import current_memberships
+from riia.rules import agencies_of, las_where, msps_of, regions_where
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(**MONEY))
 SIGNED_AMOUNT = Case(
@@ -21,38 +21,40 @@ SIGNED_AMOUNT = Case(
 )
 
 
-def sanctions_visible_to(user: User) -> QuerySet[Sanction]:
+def sanctions_visible_to(*, user: User) -> QuerySet[Sanction]:
     """Region staff: their region's sanctions. The sanctioned LA's, MSP's or agency's people: theirs."""
     if not user.is_authenticated:
         return Sanction.objects.none()
-    memberships = current_memberships(user)
     scope = (
-        Q(region_id__in=[m.region_id for m in memberships if m.role in Role.region_roles()])
-        | Q(local_authority_id__in=[m.local_authority_id for m in memberships if m.local_authority_id])
-        | Q(msp_id__in=[m.msp_id for m in memberships if m.msp_id])
-        | Q(agency_id__in=[m.agency_id for m in memberships if m.agency_id])
+        Q(region__in=regions_where(user))
+        | Q(local_authority__in=las_where(user))
+        | Q(msp__in=msps_of(user))
+        | Q(agency__in=agencies_of(user))
     )
     return Sanction.objects.filter(scope).select_related("region", "policy", "local_authority", "msp", "agency")
 
 
 def fines_unpaid_for(*, user: User) -> QuerySet[Sanction]:
     """Fines issued by the person's region (as programme manager) and not yet paid or waived, oldest first."""
-    regions = [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
     return (
-        sanctions_visible_to(user)
-        .filter(region_id__in=regions, status=Sanction.Status.ISSUED, amount__isnull=False)
+        sanctions_visible_to(user=user)
+        .filter(
+            region__in=regions_where(user, [Role.PROGRAMME_MANAGER]),
+            status=Sanction.Status.ISSUED,
+            amount__isnull=False,
+        )
         .order_by("issued_on", "pk")
     )
 
 
 def sanctions_issued_to_las_of(*, user: User, roles: list[str]) -> QuerySet[Sanction]:
     """Sanctions on the local authorities where the person holds one of ``roles``, newest first."""
-    las = [m.local_authority_id for m in current_memberships(user) if m.local_authority_id and m.role in roles]
-    return sanctions_visible_to(user).filter(local_authority_id__in=las).order_by("-issued_on", "-pk")
+    las = las_where(user, roles)
+    return sanctions_visible_to(user=user).filter(local_authority__in=las).order_by("-issued_on", "-pk")
 
 
 def sanction_get(*, user: User, pk: int) -> Sanction:
-    sanction = sanctions_visible_to(user).filter(pk=pk).select_related("issued_by").first()
+    sanction = sanctions_visible_to(user=user).filter(pk=pk).select_related("issued_by").first()
     if sanction is None:
         raise Http404("No such sanction.")
     return sanction
@@ -67,9 +69,9 @@ def sanction_policies_for(*, region: Region, active_only: bool = False) -> Query
     return policies.filter(is_active=True) if active_only else policies
 
 
-def managed_regions_for(user: User) -> list[Region]:
+def managed_regions_for(*, user: User) -> list[Region]:
     """Regions where the person is programme manager (and so manages sanctions and the fund)."""
-    return [m.region for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+    return regions_where(user, [Role.PROGRAMME_MANAGER])
 
 
 def sanctionable_breach_records(*, region: Region) -> QuerySet[BreachRecord]:
@@ -99,17 +101,10 @@ def training_fund_balance(*, region: Region) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"))
 
 
-def training_fund_regions_for(user: User) -> QuerySet[Region]:
+def training_fund_regions_for(*, user: User) -> QuerySet[Region]:
     from riia.selectors import regions_visible_to
 
-    return regions_visible_to(user).order_by("name")
-
-
-def region_get_for_fund(*, user: User, slug: str) -> Region:
-    region = Region.objects.filter(slug=slug).first()
-    if region is None or not user.has_perm("breaches.view_training_fund", region):
-        raise Http404("No such training fund.")
-    return region
+    return regions_visible_to(user=user).order_by("name")
 
 
 def sanction_policy_get(*, user: User, pk: int) -> SanctionPolicy:

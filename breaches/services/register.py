@@ -14,7 +14,7 @@ from breaches.rules import can_change_breach_record, can_record_breach_for, can_
 from rates.models import MAX_HOURLY_RATE, RoleGrade
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, User
-from riia.services import audit_record, snapshot
+from riia.services import audit_record, required_text, snapshot
 
 AUDITED_FIELDS = [
     "local_authority_id",
@@ -34,13 +34,6 @@ AUDITED_FIELDS = [
     "status",
     "source_reference",
 ]
-
-
-def _required(value: str, message: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, field=field)
-    return value
 
 
 def _check_details(
@@ -143,9 +136,9 @@ def breach_record_create(
         raise DomainError(
             f"Only {local_authority}'s workforce lead or the region's programme manager can record its breaches."
         )
-    description = _required(description, "Describe what was breached.", "description")
-    reason = _required(reason, "Enter the reason for the breach.", "reason")
-    actions_taken = _required(actions_taken, "Enter the actions taken.", "actions_taken")
+    description = required_text(description, message="Describe what was breached.", field="description")
+    reason = required_text(reason, message="Enter the reason for the breach.", field="reason")
+    actions_taken = required_text(actions_taken, message="Enter the actions taken.", field="actions_taken")
     if breach_request is not None:
         breach_request = _approved_request(
             breach_request=breach_request, local_authority=local_authority, occurred_on=occurred_on
@@ -178,7 +171,7 @@ def breach_record_update_actions(
     record = BreachRecord.objects.select_for_update().select_related("local_authority__region").get(pk=breach_record.pk)
     if not can_change_breach_record(actor, record):
         raise DomainError("You cannot change the actions on this breach.")
-    actions_taken = _required(actions_taken, "Enter the actions taken.", "actions_taken")
+    actions_taken = required_text(actions_taken, message="Enter the actions taken.", field="actions_taken")
     if prevents_repeat not in PreventsRepeat.values:
         raise DomainError("Select whether the actions will prevent a repeat.", field="prevents_repeat")
     before = snapshot(record, ["actions_taken", "prevents_repeat"])
@@ -212,8 +205,10 @@ def breach_record_suggest(
     """Suggest a breach the system detected (the actor is the system). ``source_reference`` names what
     suggested it, e.g. an MSP placement row; suggesting the same reference again returns the first
     entry, whatever became of it, and ``False``. Safe under concurrent calls."""
-    source_reference = _required(source_reference, "A suggestion needs a source reference.", "source_reference")
-    description = _required(description, "Describe what was breached.", "description")
+    source_reference = required_text(
+        source_reference, message="A suggestion needs a source reference.", field="source_reference"
+    )
+    description = required_text(description, message="Describe what was breached.", field="description")
     existing = BreachRecord.objects.filter(region=local_authority.region, source_reference=source_reference).first()
     if existing is not None:
         return existing, False
@@ -266,7 +261,7 @@ def breach_record_confirm(*, actor: User, breach_record: BreachRecord) -> Breach
 @transaction.atomic
 def breach_record_dismiss(*, actor: User, breach_record: BreachRecord, reason: str) -> BreachRecord:
     """The programme manager finds a suggestion was not a breach. The reason is kept in the audit record."""
-    reason = _required(reason, "Enter why this is not a breach.", "reason")
+    reason = required_text(reason, message="Enter why this is not a breach.", field="reason")
     return _review(
         actor=actor,
         breach_record=breach_record,

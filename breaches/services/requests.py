@@ -31,7 +31,7 @@ from riia.errors import DomainError
 from riia.models import LocalAuthority, Role, User
 from riia.rules import forget_memberships, is_chief_executive_of, is_dcs_of, is_workforce_lead_of
 from riia.selectors import people_in_region_las
-from riia.services import audit_record, notification_send, snapshot
+from riia.services import audit_record, notification_send, required_text, snapshot
 
 DETAIL_FIELDS = [
     "role_grade_id",
@@ -150,21 +150,21 @@ def _next_reference(local_authority: LocalAuthority) -> str:
 
 @transaction.atomic
 def breach_request_create(
-    *, created_by: User, local_authority: LocalAuthority, details: BreachRequestDetails
+    *, actor: User, local_authority: LocalAuthority, details: BreachRequestDetails
 ) -> BreachRequest:
     """Start a draft. The reference is assigned now, under a lock on the LA row."""
     local_authority = LocalAuthority.objects.select_for_update().select_related("region").get(pk=local_authority.pk)
-    if not is_workforce_lead_of(created_by, local_authority):
+    if not is_workforce_lead_of(actor, local_authority):
         raise DomainError(f"Only a workforce lead of {local_authority} can start a breach request for it.")
     _check_details(local_authority=local_authority, details=details, complete=False)
     breach_request = BreachRequest.objects.create(
         reference=_next_reference(local_authority),
         local_authority=local_authority,
-        created_by=created_by,
+        created_by=actor,
         **details.__dict__,
     )
     audit_record(
-        actor=created_by,
+        actor=actor,
         action="breach_request.created",
         obj=breach_request,
         after=snapshot(breach_request, ["reference", *DETAIL_FIELDS, "status"]),
@@ -174,12 +174,12 @@ def breach_request_create(
 
 @transaction.atomic
 def breach_request_update(
-    *, breach_request: BreachRequest, updated_by: User, details: BreachRequestDetails
+    *, breach_request: BreachRequest, actor: User, details: BreachRequestDetails
 ) -> BreachRequest:
     """Change a draft or a returned request."""
     breach_request = _lock(breach_request)
     _require_status(breach_request, BreachRequestStatus.editable(), "change")
-    if not is_workforce_lead_of(updated_by, breach_request.local_authority):
+    if not is_workforce_lead_of(actor, breach_request.local_authority):
         raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can change this request.")
     _check_details(local_authority=breach_request.local_authority, details=details, complete=False)
     before = snapshot(breach_request, DETAIL_FIELDS)
@@ -188,7 +188,7 @@ def breach_request_update(
     breach_request.updated_at = timezone.now()
     breach_request.save()
     audit_record(
-        actor=updated_by,
+        actor=actor,
         action="breach_request.updated",
         obj=breach_request,
         before=before,
@@ -204,12 +204,12 @@ def _details_of(breach_request: BreachRequest) -> BreachRequestDetails:
 
 
 @transaction.atomic
-def breach_request_submit(*, breach_request: BreachRequest, submitted_by: User) -> BreachRequest:
+def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> BreachRequest:
     """Send a draft (or a returned request, as a new round) to the DCS and chief executive. The cap
     figures are frozen now, so a later cap change does not rewrite what was signed."""
     breach_request = _lock(breach_request)
     _require_status(breach_request, BreachRequestStatus.editable(), "submit")
-    if not is_workforce_lead_of(submitted_by, breach_request.local_authority):
+    if not is_workforce_lead_of(actor, breach_request.local_authority):
         raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can submit this request.")
     answer = _check_details(
         local_authority=breach_request.local_authority, details=_details_of(breach_request), complete=True
@@ -227,7 +227,7 @@ def breach_request_submit(*, breach_request: BreachRequest, submitted_by: User) 
     breach_request.updated_at = now
     breach_request.save()
     audit_record(
-        actor=submitted_by,
+        actor=actor,
         action="breach_request.submitted",
         obj=breach_request,
         before=before,
@@ -247,20 +247,20 @@ def breach_request_submit(*, breach_request: BreachRequest, submitted_by: User) 
 
 
 @transaction.atomic
-def breach_request_sign(*, breach_request: BreachRequest, signatory: User, role: str) -> BreachRequest:
+def breach_request_sign(*, breach_request: BreachRequest, actor: User, role: str) -> BreachRequest:
     """The DCS or the chief executive approves their LA's request. Two different people, each holding
     the role for that LA now, sign once each per round. When both have signed, the request goes to the
     region's decider, or is approved outright where the MOU needs no regional decision."""
     breach_request = _lock(breach_request)
     _require_status(breach_request, [BreachRequestStatus.AWAITING_SIGNATURES], "sign")
     la = breach_request.local_authority
-    forget_memberships(signatory)  # "holding that role at the time of signing": read afresh
+    forget_memberships(actor)  # "holding that role at the time of signing": read afresh
     holds = {Role.DCS: is_dcs_of, Role.CHIEF_EXECUTIVE: is_chief_executive_of}.get(role)
-    if holds is None or not holds(signatory, la):
+    if holds is None or not holds(actor, la):
         label = Role(role).label if role in Role.values else role
         raise DomainError(f"You cannot sign as {label.lower()} because you do not hold that role for {la}.")
     signed = list(breach_request.signatures.filter(round=breach_request.round))
-    if any(s.signatory_id == signatory.pk for s in signed):
+    if any(s.signatory_id == actor.pk for s in signed):
         raise DomainError(
             "You have already signed this request. The DCS and the chief executive must be two different people."
         )
@@ -268,10 +268,10 @@ def breach_request_sign(*, breach_request: BreachRequest, signatory: User, role:
         raise DomainError(f"The {Role(role).label.lower()} has already signed this request.")
     before = snapshot(breach_request, ["status"])
     signature = Signature.objects.create(
-        breach_request=breach_request, round=breach_request.round, role=role, signatory=signatory
+        breach_request=breach_request, round=breach_request.round, role=role, signatory=actor
     )
     audit_record(
-        actor=signatory,
+        actor=actor,
         action="breach_request.signed",
         obj=breach_request,
         before=before,
@@ -284,7 +284,7 @@ def breach_request_sign(*, breach_request: BreachRequest, signatory: User, role:
         _move(
             breach_request,
             to=BreachRequestStatus.AWAITING_DECISION,
-            actor=signatory,
+            actor=actor,
             action="breach_request.signed_off",
         )
         who = "sub-regional lead" if decides_sub_regionally(la) else "programme manager"
@@ -296,7 +296,7 @@ def breach_request_sign(*, breach_request: BreachRequest, signatory: User, role:
         )
         return breach_request
     return _record_decision(
-        breach_request=breach_request, outcome=Decision.Outcome.APPROVED, actor=signatory, decided_by=None
+        breach_request=breach_request, outcome=Decision.Outcome.APPROVED, actor=actor, decided_by=None
     )
 
 
@@ -346,7 +346,7 @@ def _record_decision(
 def breach_request_decide(
     *,
     breach_request: BreachRequest,
-    decided_by: User,
+    actor: User,
     outcome: str,
     conditions: str = "",
     expires_on: date | None = None,
@@ -364,8 +364,8 @@ def breach_request_decide(
         )
     _require_status(breach_request, [BreachRequestStatus.AWAITING_DECISION], "decide")
     la = breach_request.local_authority
-    forget_memberships(decided_by)
-    if not is_decider_for(decided_by, la):
+    forget_memberships(actor)
+    if not is_decider_for(actor, la):
         who = (
             f"the sub-regional lead of {la.group}"
             if decides_sub_regionally(la)
@@ -377,15 +377,14 @@ def breach_request_decide(
     if outcome == Decision.Outcome.REJECTED:
         if conditions.strip() or expires_on is not None:
             raise DomainError("Conditions and an expiry date can only be given with an approval", field="conditions")
-        if not comment.strip():
-            raise DomainError("Enter why the request is rejected", field="comment")
+        comment = required_text(comment, message="Enter why the request is rejected", field="comment")
     if expires_on is not None and expires_on <= timezone.localdate():
         raise DomainError("The approval expiry date must be in the future", field="expires_on")
     return _record_decision(
         breach_request=breach_request,
         outcome=outcome,
-        actor=decided_by,
-        decided_by=decided_by,
+        actor=actor,
+        decided_by=actor,
         decided_as=Role.SUB_REGIONAL_LEAD if decides_sub_regionally(la) else Role.PROGRAMME_MANAGER,
         conditions=conditions.strip(),
         expires_on=expires_on,
@@ -394,7 +393,7 @@ def breach_request_decide(
 
 
 @transaction.atomic
-def breach_request_return(*, breach_request: BreachRequest, returned_by: User, comment: str) -> BreachRequest:
+def breach_request_return(*, breach_request: BreachRequest, actor: User, comment: str) -> BreachRequest:
     """Send a request back to the LA for changes: by its DCS or chief executive at sign-off, or by the
     decider for more information. Resubmitting starts a new round, so it is signed afresh."""
     breach_request = _lock(breach_request)
@@ -402,49 +401,50 @@ def breach_request_return(*, breach_request: BreachRequest, returned_by: User, c
         breach_request, [BreachRequestStatus.AWAITING_SIGNATURES, BreachRequestStatus.AWAITING_DECISION], "return"
     )
     la = breach_request.local_authority
-    forget_memberships(returned_by)
+    forget_memberships(actor)
     if breach_request.status == BreachRequestStatus.AWAITING_SIGNATURES:
         stage = ReturnNote.Stage.SIGN_OFF
-        if not (is_dcs_of(returned_by, la) or is_chief_executive_of(returned_by, la)):
+        if not (is_dcs_of(actor, la) or is_chief_executive_of(actor, la)):
             raise DomainError(f"Only the DCS or chief executive of {la} can return this request.")
     else:
         stage = ReturnNote.Stage.DECISION
-        if not is_decider_for(returned_by, la):
+        if not is_decider_for(actor, la):
             raise DomainError(f"You cannot return this request because you do not decide breaches for {la}.")
-    if not comment.strip():
-        raise DomainError("Enter what the local authority needs to change or explain", field="comment")
+    comment = required_text(
+        comment, message="Enter what the local authority needs to change or explain", field="comment"
+    )
     ReturnNote.objects.create(
         breach_request=breach_request,
         round=breach_request.round,
         stage=stage,
-        returned_by=returned_by,
-        comment=comment.strip(),
+        returned_by=actor,
+        comment=comment,
     )
     _move(
         breach_request,
         to=BreachRequestStatus.RETURNED,
-        actor=returned_by,
+        actor=actor,
         action="breach_request.returned",
-        after={"stage": stage, "comment": comment.strip()},
+        after={"stage": stage, "comment": comment},
     )
     notification_send(
         recipients=[*breach_request_leads(breach_request=breach_request)],
         subject=f"Breach request {breach_request.reference} was returned to you",
-        body=f"{returned_by.full_name} returned it: {comment.strip()}",
+        body=f"{actor.full_name} returned it: {comment}",
         url=_url(breach_request),
     )
     return breach_request
 
 
 @transaction.atomic
-def breach_request_withdraw(*, breach_request: BreachRequest, withdrawn_by: User) -> BreachRequest:
+def breach_request_withdraw(*, breach_request: BreachRequest, actor: User) -> BreachRequest:
     """The LA no longer needs the breach. Anyone it was waiting for is told."""
     breach_request = _lock(breach_request)
     waiting_status = breach_request.status
     _require_status(breach_request, BreachRequestStatus.open(), "withdraw")
-    if not is_workforce_lead_of(withdrawn_by, breach_request.local_authority):
+    if not is_workforce_lead_of(actor, breach_request.local_authority):
         raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can withdraw this request.")
-    _move(breach_request, to=BreachRequestStatus.WITHDRAWN, actor=withdrawn_by, action="breach_request.withdrawn")
+    _move(breach_request, to=BreachRequestStatus.WITHDRAWN, actor=actor, action="breach_request.withdrawn")
     waiting = {
         BreachRequestStatus.AWAITING_SIGNATURES: breach_request_signatories,
         BreachRequestStatus.AWAITING_DECISION: breach_request_deciders,
@@ -453,7 +453,7 @@ def breach_request_withdraw(*, breach_request: BreachRequest, withdrawn_by: User
         notification_send(
             recipients=waiting(breach_request=breach_request),
             subject=f"Breach request {breach_request.reference} was withdrawn",
-            body=f"{withdrawn_by.full_name} withdrew it; nothing more is needed from you.",
+            body=f"{actor.full_name} withdrew it; nothing more is needed from you.",
             url=_url(breach_request),
         )
     return breach_request

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,24 +15,11 @@ from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFund
 from breaches.selectors.sanctions import training_fund_balance
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
-from riia.rules import is_programme_manager_of
-from riia.selectors import people_with_la_role
-from riia.services import audit_record, notification_send, snapshot
+from riia.selectors import people_holding, people_with_la_role
+from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
 
 POLICY_FIELDS = ["name", "kind", "default_amount", "description", "is_active"]
 SANCTION_FIELDS = ["status", "amount", "paid_on", "waived_on", "waived_reason"]
-
-
-def _required(value: str, message: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, field=field)
-    return value
-
-
-def _require_programme_manager(actor: User, region: Region) -> None:
-    if not is_programme_manager_of(actor, region):
-        raise DomainError(f"Only the programme manager of {region} can do this.")
 
 
 def _check_policy_amount(kind: str, default_amount: Decimal | None) -> Decimal | None:
@@ -47,7 +33,7 @@ def _check_policy_amount(kind: str, default_amount: Decimal | None) -> Decimal |
 
 
 def _check_policy_name(region: Region, name: str, exclude_pk: int | None = None) -> str:
-    name = _required(name, "Enter a name for the policy.", "name")
+    name = required_text(name, message="Enter a name for the policy.", field="name")
     clash = SanctionPolicy.objects.filter(region=region, name__iexact=name).exclude(pk=exclude_pk)
     if clash.exists():
         raise DomainError(f"{region} already has a policy called {name}.", field="name")
@@ -65,7 +51,7 @@ def sanction_policy_create(
     description: str = "",
 ) -> SanctionPolicy:
     region = Region.objects.select_for_update().get(pk=region.pk)
-    _require_programme_manager(actor, region)
+    require_programme_manager(actor, region)
     if kind not in SanctionPolicy.Kind.values:
         raise DomainError("Select the kind of sanction.", field="kind")
     name = _check_policy_name(region, name)
@@ -90,7 +76,7 @@ def sanction_policy_update(
     """Change a policy's name, wording, amount or whether it is in use. Its kind is fixed: sanctions
     already issued under it keep meaning what they meant."""
     policy = SanctionPolicy.objects.select_for_update().select_related("region").get(pk=policy.pk)
-    _require_programme_manager(actor, policy.region)
+    require_programme_manager(actor, policy.region)
     before = snapshot(policy, POLICY_FIELDS)
     policy.name = _check_policy_name(policy.region, name, exclude_pk=policy.pk)
     policy.default_amount = _check_policy_amount(policy.kind, default_amount)
@@ -134,9 +120,10 @@ def _notify_target(sanction: Sanction) -> None:
         recipients = people_with_la_role(
             local_authority=sanction.local_authority, roles=[Role.DCS, Role.WORKFORCE_LEAD]
         )
+    elif sanction.msp_id:
+        recipients = people_holding(roles=Role.msp_roles(), msp=sanction.msp)
     else:
-        membership = Q(memberships__msp=sanction.msp) if sanction.msp_id else Q(memberships__agency=sanction.agency)
-        recipients = User.objects.filter(membership, is_active=True, memberships__ended_at__isnull=True).distinct()
+        recipients = people_holding(roles=Role.agency_roles(), agency=sanction.agency)
     amount = f" of £{sanction.amount}" if sanction.amount else ""
     notification_send(
         recipients=recipients,
@@ -162,7 +149,7 @@ def sanction_issue(
     amount is the policy's unless the programme manager sets another."""
     policy = SanctionPolicy.objects.select_for_update().select_related("region").get(pk=policy.pk)
     region = policy.region
-    _require_programme_manager(actor, region)
+    require_programme_manager(actor, region)
     if not policy.is_active:
         raise DomainError(f"The policy {policy} is no longer in use.", field="policy")
     records = list(
@@ -177,7 +164,7 @@ def sanction_issue(
     if any(r.status != BreachRecord.Status.CONFIRMED for r in records):
         raise DomainError("Confirm a suggested breach before sanctioning it.", field="breach_records")
     _check_target(region=region, records=records, local_authority=local_authority, msp=msp, agency=agency)
-    reason = _required(reason, "Enter the reason for the sanction.", "reason")
+    reason = required_text(reason, message="Enter the reason for the sanction.", field="reason")
     if policy.kind == SanctionPolicy.Kind.FINE:
         amount = amount if amount is not None else policy.default_amount
         if amount is None or amount <= 0:
@@ -213,7 +200,7 @@ def sanction_issue(
 
 def _locked_issued_sanction(actor: User, sanction: Sanction) -> Sanction:
     sanction = Sanction.objects.select_for_update(of=("self",)).select_related("region", "policy").get(pk=sanction.pk)
-    _require_programme_manager(actor, sanction.region)
+    require_programme_manager(actor, sanction.region)
     if sanction.status != Sanction.Status.ISSUED:
         raise DomainError(f"This sanction is already {sanction.get_status_display().lower()}.")
     return sanction
@@ -265,7 +252,7 @@ def sanction_mark_paid(*, actor: User, sanction: Sanction, paid_on: date | None 
 @transaction.atomic
 def sanction_waive(*, actor: User, sanction: Sanction, reason: str, waived_on: date | None = None) -> Sanction:
     sanction = _locked_issued_sanction(actor, sanction)
-    reason = _required(reason, "Enter why the sanction is waived.", "reason")
+    reason = required_text(reason, message="Enter why the sanction is waived.", field="reason")
     waived_on = waived_on or timezone.localdate()
     _check_day(waived_on, sanction, "waived_on")
     before = snapshot(sanction, SANCTION_FIELDS)
@@ -286,10 +273,10 @@ def fund_spend_record(
     """Record training paid for from the fund. The region row is locked so two spends cannot both
     pass the balance check."""
     region = Region.objects.select_for_update().get(pk=region.pk)
-    _require_programme_manager(actor, region)
+    require_programme_manager(actor, region)
     if amount is None or amount <= 0:
         raise DomainError("Enter the amount spent in pounds, more than £0.", field="amount")
-    description = _required(description, "Describe the training the money paid for.", "description")
+    description = required_text(description, message="Describe the training the money paid for.", field="description")
     if occurred_on > timezone.localdate():
         raise DomainError("The date must be today or in the past.", field="occurred_on")
     balance = training_fund_balance(region=region)

@@ -17,7 +17,7 @@ from breaches.selectors import register as selectors
 from breaches.services import register as services
 from riia.errors import DomainError
 from riia.models import Role
-from riia.rules import current_memberships
+from riia.rules import holds_any
 
 PAGE_SIZE = 50
 
@@ -29,14 +29,14 @@ def _require_register(request: HttpRequest) -> None:
 
 def _filtered_register(request: HttpRequest):
     user = request.user
-    staff = any(m.role in Role.region_roles() for m in current_memberships(user))
+    staff = holds_any(user, Role.region_roles())
     form = RegisterFilterForm(
         request.GET or None,
-        regions=selectors.register_regions_for(user),
-        local_authorities=selectors.register_las_for(user),
+        regions=selectors.register_regions_for(user=user),
+        local_authorities=selectors.register_las_for(user=user),
         show_status=staff,
     )
-    records = selectors.breach_records_visible_to(user)
+    records = selectors.breach_records_visible_to(user=user)
     if form.is_bound:
         records = selectors.breach_records_filter(records, form.filters()) if form.is_valid() else records.none()
     return form, records
@@ -56,7 +56,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_record": selectors.las_recordable_by(request.user).exists(),
+            "can_record": selectors.las_recordable_by(user=request.user).exists(),
         },
     )
 
@@ -80,7 +80,7 @@ def register_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def record_create(request: HttpRequest) -> HttpResponse:
-    las = selectors.las_recordable_by(request.user)
+    las = selectors.las_recordable_by(user=request.user)
     if not las.exists():
         raise PermissionDenied("Only a local authority's workforce lead or the programme manager can record breaches.")
     form = BreachRecordForm(

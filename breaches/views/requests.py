@@ -27,7 +27,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         "breaches/request_list.html",
         {
-            "breach_requests": selectors.breach_requests_visible_to(request.user)[:200],
+            "breach_requests": selectors.breach_requests_visible_to(user=request.user)[:200],
             "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
         },
     )
@@ -64,7 +64,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             breach_request = services.breach_request_create(
-                created_by=request.user, local_authority=form.cleaned_data["local_authority"], details=form.details()
+                actor=request.user, local_authority=form.cleaned_data["local_authority"], details=form.details()
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -81,9 +81,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _request_form(request, breach_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_request_update(
-                breach_request=breach_request, updated_by=request.user, details=form.details()
-            )
+            services.breach_request_update(breach_request=breach_request, actor=request.user, details=form.details())
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -126,7 +124,7 @@ def request_check(request: HttpRequest, pk: int) -> HttpResponse:
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     try:
-        services.breach_request_submit(breach_request=breach_request, submitted_by=request.user)
+        services.breach_request_submit(breach_request=breach_request, actor=request.user)
     except DomainError as error:
         context = _check_context(request, breach_request)
         return render(request, "breaches/request_check.html", {**context, "error": error}, status=400)
@@ -162,75 +160,85 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.breach_request_get(user=request.user, pk=pk))
 
 
-@require_POST
-def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = SignForm(request.POST, roles=[request.POST.get("role", "")])
+def _act_on_detail(
+    request: HttpRequest, breach_request: BreachRequest, form, *, form_name: str, act, done: str
+) -> HttpResponse:
+    """A form posted from the request's page: when it is valid and ``act`` (one service call) succeeds,
+    back to the page with ``done``; otherwise the page again with the form's errors, answering 400."""
     if form.is_valid():
         try:
-            services.breach_request_sign(
-                breach_request=breach_request, signatory=request.user, role=form.cleaned_data["role"]
-            )
+            act(form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"You signed breach request {breach_request.reference}.")
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, sign_form=form)
+            messages.success(request, done)
+            return redirect("breaches:request-detail", pk=breach_request.pk)
+    return _render_detail(request, breach_request, status=400, **{form_name: form})
+
+
+@require_POST
+def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    return _act_on_detail(
+        request,
+        breach_request,
+        SignForm(request.POST, roles=[request.POST.get("role", "")]),
+        form_name="sign_form",
+        act=lambda data: services.breach_request_sign(
+            breach_request=breach_request, actor=request.user, role=data["role"]
+        ),
+        done=f"You signed breach request {breach_request.reference}.",
+    )
 
 
 @require_POST
 def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.breach_request_return(
-                breach_request=breach_request, returned_by=request.user, comment=form.cleaned_data["comment"]
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, f"Breach request {breach_request.reference} returned to the workforce lead.")
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, return_form=form)
+    return _act_on_detail(
+        request,
+        breach_request,
+        ReturnForm(request.POST),
+        form_name="return_form",
+        act=lambda data: services.breach_request_return(
+            breach_request=breach_request, actor=request.user, comment=data["comment"]
+        ),
+        done=f"Breach request {breach_request.reference} returned to the workforce lead.",
+    )
 
 
 @require_POST
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject; the decide form also offers "return for more information"."""
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["outcome"] == DecideForm.RETURN:
-                services.breach_request_return(
-                    breach_request=breach_request, returned_by=request.user, comment=data["comment"]
-                )
-            else:
-                services.breach_request_decide(
-                    breach_request=breach_request,
-                    decided_by=request.user,
-                    outcome=data["outcome"],
-                    conditions=data["conditions"],
-                    expires_on=data["expires_on"],
-                    comment=data["comment"],
-                )
-        except DomainError as error:
-            form.add_domain_error(error)
+
+    def decide(data: dict) -> None:
+        if data["outcome"] == DecideForm.RETURN:
+            services.breach_request_return(breach_request=breach_request, actor=request.user, comment=data["comment"])
         else:
-            messages.success(
-                request, f"Your decision on {breach_request.reference} is recorded and every member LA is told."
+            services.breach_request_decide(
+                breach_request=breach_request,
+                actor=request.user,
+                outcome=data["outcome"],
+                conditions=data["conditions"],
+                expires_on=data["expires_on"],
+                comment=data["comment"],
             )
-            return redirect("breaches:request-detail", pk=pk)
-    return _render_detail(request, breach_request, status=400, decide_form=form)
+
+    return _act_on_detail(
+        request,
+        breach_request,
+        DecideForm(request.POST),
+        form_name="decide_form",
+        act=decide,
+        done=f"Your decision on {breach_request.reference} is recorded and every member LA is told.",
+    )
 
 
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     try:
-        services.breach_request_withdraw(breach_request=breach_request, withdrawn_by=request.user)
+        services.breach_request_withdraw(breach_request=breach_request, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -240,7 +248,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
-    region = region_get(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm="breaches.view_decisions")
     decisions = selectors.region_breach_decisions(user=request.user, region=region)
     return render(request, "breaches/request_decisions.html", {"region": region, "decisions": decisions[:500]})
 

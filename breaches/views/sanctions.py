@@ -19,25 +19,19 @@ from breaches.models import Sanction, SanctionPolicy
 from breaches.selectors import sanctions as selectors
 from breaches.services import sanctions as services
 from riia.errors import DomainError
-from riia.models import Region
 from riia.selectors import region_get
 
-
-def _managed_region(request: HttpRequest, slug: str) -> Region:
-    region = region_get(user=request.user, slug=slug)
-    if not request.user.has_perm("breaches.manage_sanctions", region):
-        raise PermissionDenied(f"Only the programme manager of {region} manages its sanctions.")
-    return region
+MANAGE_SANCTIONS = "breaches.manage_sanctions"
 
 
 @require_GET
 def sanction_list(request: HttpRequest) -> HttpResponse:
-    managed = selectors.managed_regions_for(request.user)
+    managed = selectors.managed_regions_for(user=request.user)
     return render(
         request,
         "breaches/sanction_list.html",
         {
-            "sanctions": selectors.sanctions_visible_to(request.user),
+            "sanctions": selectors.sanctions_visible_to(user=request.user),
             "managed": [(region, selectors.sanction_policies_for(region=region)) for region in managed],
         },
     )
@@ -45,7 +39,7 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def policy_create(request: HttpRequest, slug: str) -> HttpResponse:
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = SanctionPolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,7 +73,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sanction_issue(request: HttpRequest, slug: str) -> HttpResponse:
     """Fill in, check your answers, then issue. The answers page re-posts the same fields with confirm."""
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = SanctionIssueForm(
         request.POST or None,
         initial={"breach_records": request.GET.getlist("breach")},
@@ -166,7 +160,7 @@ def sanction_waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def fund_index(request: HttpRequest) -> HttpResponse:
-    regions = list(selectors.training_fund_regions_for(request.user))
+    regions = list(selectors.training_fund_regions_for(user=request.user))
     if len(regions) == 1:
         return redirect("breaches:fund-ledger", slug=regions[0].slug)
     return render(request, "breaches/fund_index.html", {"regions": regions})
@@ -174,7 +168,7 @@ def fund_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def fund_ledger(request: HttpRequest, slug: str) -> HttpResponse:
-    region = selectors.region_get_for_fund(user=request.user, slug=slug)
+    region = region_get(user=request.user, slug=slug, perm="breaches.view_training_fund")
     return render(
         request,
         "breaches/fund_ledger.html",
@@ -189,7 +183,7 @@ def fund_ledger(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def fund_spend(request: HttpRequest, slug: str) -> HttpResponse:
-    region = _managed_region(request, slug)
+    region = region_get(user=request.user, slug=slug, perm=MANAGE_SANCTIONS)
     form = FundSpendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -407,14 +407,19 @@ def test_spending_more_than_the_balance_is_shown_on_the_amount(client_for, progr
         ("programme_manager", 200),
         ("workforce_lead", 200),
         ("msp_viewer", 200),
-        ("foreign_lead", 404),
-        ("agency_contact", 404),
-        ("nobody", 404),
+        ("foreign_lead", 403),
+        ("agency_contact", 403),
+        ("nobody", 403),
     ],
 )
 def test_fund_ledger_is_readable_by_region_members_only(request, client_for, region, person, status):
     response = client_for(request.getfixturevalue(person)).get(reverse("breaches:fund-ledger", args=[region.slug]))
     assert response.status_code == status
+
+
+def test_fund_ledger_of_an_unknown_region_is_not_found(client_for, programme_manager):
+    response = client_for(programme_manager).get(reverse("breaches:fund-ledger", args=["atlantis"]))
+    assert response.status_code == 404
 
 
 def test_a_malformed_quarter_is_reported(client_for, programme_manager, records):

@@ -33,7 +33,7 @@ def test_two_simultaneous_decisions_record_exactly_one(region, la, programme_man
         try:
             barrier.wait(timeout=10)
             breach_request_decide(
-                breach_request=breach_request, decided_by=person, outcome=outcome, comment="Decided in a hurry"
+                breach_request=breach_request, actor=person, outcome=outcome, comment="Decided in a hurry"
             )
             outcomes[person.full_name] = "won"
         except DomainError as error:

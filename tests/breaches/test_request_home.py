@@ -28,7 +28,7 @@ def test_lead_sees_drafts_and_returned_requests(client_for, workforce_lead, draf
 def test_dcs_sees_what_waits_for_their_signature_until_they_sign(client_for, awaiting_signatures, dcs, chief_executive):
     assert awaiting_signatures.reference in home(client_for, dcs)
 
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
     assert awaiting_signatures.reference not in home(client_for, dcs)
     assert awaiting_signatures.reference in home(client_for, chief_executive)

@@ -44,16 +44,16 @@ def details(**overrides) -> BreachRequestDetails:
 
 
 def signed_by_both(breach_request, dcs, chief_executive):
-    breach_request_sign(breach_request=breach_request, signatory=dcs, role=Role.DCS)
-    return breach_request_sign(breach_request=breach_request, signatory=chief_executive, role=Role.CHIEF_EXECUTIVE)
+    breach_request_sign(breach_request=breach_request, actor=dcs, role=Role.DCS)
+    return breach_request_sign(breach_request=breach_request, actor=chief_executive, role=Role.CHIEF_EXECUTIVE)
 
 
 # --- create / update -------------------------------------------------------------------------
 
 
 def test_lead_creates_a_draft_with_a_reference_per_la(la, workforce_lead, cap):
-    first = breach_request_create(created_by=workforce_lead, local_authority=la, details=details())
-    second = breach_request_create(created_by=workforce_lead, local_authority=la, details=details())
+    first = breach_request_create(actor=workforce_lead, local_authority=la, details=details())
+    second = breach_request_create(actor=workforce_lead, local_authority=la, details=details())
 
     assert first.status == BreachRequestStatus.DRAFT and first.round == 0
     assert first.reference == f"BR-{la.old_code}-00001"
@@ -62,15 +62,15 @@ def test_lead_creates_a_draft_with_a_reference_per_la(la, workforce_lead, cap):
 
 
 def test_sequence_is_per_local_authority(la, second_la, workforce_lead, second_la_lead, cap):
-    breach_request_create(created_by=workforce_lead, local_authority=la, details=details())
-    other = breach_request_create(created_by=second_la_lead, local_authority=second_la, details=details())
+    breach_request_create(actor=workforce_lead, local_authority=la, details=details())
+    other = breach_request_create(actor=second_la_lead, local_authority=second_la, details=details())
 
     assert other.reference == f"BR-{second_la.old_code}-00001"
 
 
 def test_a_draft_may_be_saved_before_the_confirmation_is_given(la, workforce_lead, cap):
     draft = breach_request_create(
-        created_by=workforce_lead, local_authority=la, details=details(confirms_no_other_breach=False, reason="")
+        actor=workforce_lead, local_authority=la, details=details(confirms_no_other_breach=False, reason="")
     )
 
     assert draft.pk and not draft.confirms_no_other_breach
@@ -93,7 +93,7 @@ def test_create_refuses_bad_details_naming_the_field(la, workforce_lead, cap, ov
         overrides["role_grade"] = core_grade(CoreJobType.TEAM_MANAGER)
 
     with pytest.raises(DomainError) as error:
-        breach_request_create(created_by=workforce_lead, local_authority=la, details=details(**overrides))
+        breach_request_create(actor=workforce_lead, local_authority=la, details=details(**overrides))
 
     assert error.value.field == field
     assert message in error.value.message
@@ -104,12 +104,12 @@ def test_rate_within_a_live_exemption_is_not_a_breach(la, workforce_lead, cap):
     ExemptionFactory(local_authority=la, hourly_rate=Decimal("42.00"))
 
     with pytest.raises(DomainError, match="not above the rate your exemption allows of £42.00"):
-        breach_request_create(created_by=workforce_lead, local_authority=la, details=details())
+        breach_request_create(actor=workforce_lead, local_authority=la, details=details())
 
 
 def test_paye_rate_is_judged_against_the_paye_cap(la, workforce_lead, cap):
     draft = breach_request_create(
-        created_by=workforce_lead,
+        actor=workforce_lead,
         local_authority=la,
         details=details(engagement_type=EngagementType.PAYE, proposed_rate=Decimal("33.00")),
     )
@@ -120,13 +120,13 @@ def test_paye_rate_is_judged_against_the_paye_cap(la, workforce_lead, cap):
 @pytest.mark.parametrize("person", ["dcs", "la_viewer", "second_la_lead", "programme_manager", "nobody"])
 def test_only_the_las_workforce_lead_may_create(request, la, cap, person):
     with pytest.raises(DomainError, match="Only a workforce lead of Dudley"):
-        breach_request_create(created_by=request.getfixturevalue(person), local_authority=la, details=details())
+        breach_request_create(actor=request.getfixturevalue(person), local_authority=la, details=details())
     assert not BreachRequest.objects.exists()
 
 
 def test_lead_updates_a_draft_and_the_change_is_audited(draft, workforce_lead):
     updated = breach_request_update(
-        breach_request=draft, updated_by=workforce_lead, details=details(proposed_rate=Decimal("41.50"))
+        breach_request=draft, actor=workforce_lead, details=details(proposed_rate=Decimal("41.50"))
     )
 
     assert updated.proposed_rate == Decimal("41.50")
@@ -136,12 +136,12 @@ def test_lead_updates_a_draft_and_the_change_is_audited(draft, workforce_lead):
 
 def test_update_is_refused_once_submitted(awaiting_signatures, workforce_lead):
     with pytest.raises(DomainError, match="cannot change .* because it is awaiting dcs and chief executive"):
-        breach_request_update(breach_request=awaiting_signatures, updated_by=workforce_lead, details=details())
+        breach_request_update(breach_request=awaiting_signatures, actor=workforce_lead, details=details())
 
 
 def test_update_is_refused_to_another_las_lead(draft, second_la_lead):
     with pytest.raises(DomainError, match="Only a workforce lead of Dudley"):
-        breach_request_update(breach_request=draft, updated_by=second_la_lead, details=details())
+        breach_request_update(breach_request=draft, actor=second_la_lead, details=details())
 
 
 # --- submit ----------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_submit_freezes_the_cap_and_tells_the_signatories(
     draft, workforce_lead, dcs, chief_executive, cap, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+        submitted = breach_request_submit(breach_request=draft, actor=workforce_lead)
 
     assert submitted.status == BreachRequestStatus.AWAITING_SIGNATURES and submitted.round == 1
     assert submitted.cap_rate == Decimal("35.00") and submitted.allowed_rate == Decimal("35.00")
@@ -162,7 +162,7 @@ def test_submit_freezes_the_cap_and_tells_the_signatories(
 
 
 def test_frozen_figures_do_not_move_when_the_cap_changes(draft, workforce_lead, cap):
-    breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+    breach_request_submit(breach_request=draft, actor=workforce_lead)
     cap.hourly_rate = Decimal("38.00")
     cap.save()
 
@@ -174,7 +174,7 @@ def test_submit_is_refused_without_the_confirmation(draft, workforce_lead):
     BreachRequest.objects.filter(pk=draft.pk).update(confirms_no_other_breach=False)
 
     with pytest.raises(DomainError) as error:
-        breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+        breach_request_submit(breach_request=draft, actor=workforce_lead)
 
     assert error.value.field == "confirms_no_other_breach"
     assert "cool-off period" in error.value.message
@@ -187,19 +187,19 @@ def test_submit_is_refused_when_the_cap_has_risen_above_the_rate(draft, workforc
     cap.save()
 
     with pytest.raises(DomainError, match="not above the cap of £45.00"):
-        breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+        breach_request_submit(breach_request=draft, actor=workforce_lead)
 
 
 def test_submit_is_refused_to_a_viewer(draft, la_viewer):
     with pytest.raises(DomainError, match="Only a workforce lead"):
-        breach_request_submit(breach_request=draft, submitted_by=la_viewer)
+        breach_request_submit(breach_request=draft, actor=la_viewer)
 
 
 def test_submitting_twice_is_refused(draft, workforce_lead):
-    breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+    breach_request_submit(breach_request=draft, actor=workforce_lead)
 
     with pytest.raises(DomainError, match="cannot submit"):
-        breach_request_submit(breach_request=draft, submitted_by=workforce_lead)
+        breach_request_submit(breach_request=draft, actor=workforce_lead)
 
 
 # --- sign ------------------------------------------------------------------------------------
@@ -208,13 +208,11 @@ def test_submitting_twice_is_refused(draft, workforce_lead):
 def test_dcs_and_chief_executive_sign_then_it_waits_for_the_region(
     awaiting_signatures, dcs, chief_executive, programme_manager, sub_regional_lead
 ):
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
     awaiting_signatures.refresh_from_db()
     assert awaiting_signatures.status == BreachRequestStatus.AWAITING_SIGNATURES
 
-    result = breach_request_sign(
-        breach_request=awaiting_signatures, signatory=chief_executive, role=Role.CHIEF_EXECUTIVE
-    )
+    result = breach_request_sign(breach_request=awaiting_signatures, actor=chief_executive, role=Role.CHIEF_EXECUTIVE)
 
     assert result.status == BreachRequestStatus.AWAITING_DECISION
     assert Signature.objects.filter(breach_request=awaiting_signatures, round=1).count() == 2
@@ -254,27 +252,27 @@ def test_without_a_regional_decision_both_signatures_approve(
 
 def test_the_same_person_cannot_sign_as_both_dcs_and_chief_executive(awaiting_signatures, la, dcs):
     Membership.objects.create(user=dcs, role=Role.CHIEF_EXECUTIVE, local_authority=la)
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
     with pytest.raises(DomainError, match="must be two different people"):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.CHIEF_EXECUTIVE)
+        breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.CHIEF_EXECUTIVE)
 
     assert Signature.objects.count() == 1
 
 
 def test_nobody_signs_twice(awaiting_signatures, dcs):
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
     with pytest.raises(DomainError, match="already signed"):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+        breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
 
 def test_a_second_dcs_cannot_sign_once_the_dcs_has(awaiting_signatures, la, dcs):
     other_dcs = person_with_role(Role.DCS, la)
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
     with pytest.raises(DomainError, match="The director of children's services has already signed"):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=other_dcs, role=Role.DCS)
+        breach_request_sign(breach_request=awaiting_signatures, actor=other_dcs, role=Role.DCS)
 
 
 @pytest.mark.parametrize(
@@ -289,7 +287,7 @@ def test_a_second_dcs_cannot_sign_once_the_dcs_has(awaiting_signatures, la, dcs)
 )
 def test_signing_without_the_role_is_refused(request, awaiting_signatures, person, role):
     with pytest.raises(DomainError, match="because you do not hold that role for Dudley"):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=request.getfixturevalue(person), role=role)
+        breach_request_sign(breach_request=awaiting_signatures, actor=request.getfixturevalue(person), role=role)
     assert not Signature.objects.exists()
 
 
@@ -297,7 +295,7 @@ def test_signing_another_las_request_is_refused(second_la, dcs, cap):
     coventry_request = BreachRequestFactory(local_authority=second_la, submitted=True)
 
     with pytest.raises(DomainError, match="do not hold that role for Coventry"):
-        breach_request_sign(breach_request=coventry_request, signatory=dcs, role=Role.DCS)
+        breach_request_sign(breach_request=coventry_request, actor=dcs, role=Role.DCS)
     assert not Signature.objects.exists()
 
 
@@ -305,7 +303,7 @@ def test_a_dcs_whose_role_has_ended_cannot_sign(awaiting_signatures, dcs):
     membership_end(membership=Membership.objects.get(user=dcs), actor=None)
 
     with pytest.raises(DomainError, match="do not hold that role"):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+        breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
 
 @pytest.mark.parametrize(
@@ -317,7 +315,7 @@ def test_signing_in_the_wrong_state_is_refused(awaiting_signatures, dcs, status)
     with pytest.raises(
         DomainError, match=f"cannot sign breach request .* because it is {BreachRequestStatus(status).label.lower()}"
     ):
-        breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+        breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
 
 
 # --- return ----------------------------------------------------------------------------------
@@ -326,19 +324,19 @@ def test_signing_in_the_wrong_state_is_refused(awaiting_signatures, dcs, status)
 def test_chief_executive_returns_it_and_a_resubmission_is_signed_afresh(
     awaiting_signatures, dcs, chief_executive, workforce_lead
 ):
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
     returned = breach_request_return(
-        breach_request=awaiting_signatures, returned_by=chief_executive, comment="Say why a permanent post will not do."
+        breach_request=awaiting_signatures, actor=chief_executive, comment="Say why a permanent post will not do."
     )
 
     assert returned.status == BreachRequestStatus.RETURNED
     assert ReturnNote.objects.get().stage == ReturnNote.Stage.SIGN_OFF
     assert Notification.objects.filter(recipient=workforce_lead, subject__contains="was returned").exists()
 
-    breach_request_update(breach_request=returned, updated_by=workforce_lead, details=details(reason="Explained."))
-    resubmitted = breach_request_submit(breach_request=returned, submitted_by=workforce_lead)
+    breach_request_update(breach_request=returned, actor=workforce_lead, details=details(reason="Explained."))
+    resubmitted = breach_request_submit(breach_request=returned, actor=workforce_lead)
     assert resubmitted.round == 2
-    breach_request_sign(breach_request=resubmitted, signatory=dcs, role=Role.DCS)  # a new round: signs again
+    breach_request_sign(breach_request=resubmitted, actor=dcs, role=Role.DCS)  # a new round: signs again
 
 
 def test_programme_manager_returns_it_for_more_information(
@@ -346,14 +344,14 @@ def test_programme_manager_returns_it_for_more_information(
 ):
     signed_by_both(awaiting_signatures, dcs, chief_executive)
 
-    breach_request_return(breach_request=awaiting_signatures, returned_by=programme_manager, comment="Which team?")
+    breach_request_return(breach_request=awaiting_signatures, actor=programme_manager, comment="Which team?")
 
     assert ReturnNote.objects.get().stage == ReturnNote.Stage.DECISION
 
 
 def test_return_needs_a_comment(awaiting_signatures, dcs):
     with pytest.raises(DomainError) as error:
-        breach_request_return(breach_request=awaiting_signatures, returned_by=dcs, comment="  ")
+        breach_request_return(breach_request=awaiting_signatures, actor=dcs, comment="  ")
 
     assert error.value.field == "comment"
     assert not ReturnNote.objects.exists()
@@ -362,9 +360,7 @@ def test_return_needs_a_comment(awaiting_signatures, dcs):
 @pytest.mark.parametrize("person", ["workforce_lead", "programme_manager", "second_la_lead"])
 def test_return_at_sign_off_is_only_for_the_dcs_or_chief_executive(request, awaiting_signatures, person):
     with pytest.raises(DomainError, match="Only the DCS or chief executive of Dudley"):
-        breach_request_return(
-            breach_request=awaiting_signatures, returned_by=request.getfixturevalue(person), comment="No."
-        )
+        breach_request_return(breach_request=awaiting_signatures, actor=request.getfixturevalue(person), comment="No.")
 
 
 def test_return_at_decision_is_only_for_the_decider(
@@ -373,12 +369,12 @@ def test_return_at_decision_is_only_for_the_decider(
     signed_by_both(awaiting_signatures, dcs, chief_executive)
 
     with pytest.raises(DomainError, match="you do not decide breaches for Dudley"):
-        breach_request_return(breach_request=awaiting_signatures, returned_by=foreign_programme_manager, comment="No.")
+        breach_request_return(breach_request=awaiting_signatures, actor=foreign_programme_manager, comment="No.")
 
 
 def test_a_draft_cannot_be_returned(draft, dcs):
     with pytest.raises(DomainError, match="cannot return"):
-        breach_request_return(breach_request=draft, returned_by=dcs, comment="No.")
+        breach_request_return(breach_request=draft, actor=dcs, comment="No.")
 
 
 # --- decide ----------------------------------------------------------------------------------
@@ -395,7 +391,7 @@ def test_programme_manager_approves_with_conditions_and_every_la_is_told(
     expiry = timezone.localdate() + timedelta(days=180)
     result = breach_request_decide(
         breach_request=awaiting_decision,
-        decided_by=programme_manager,
+        actor=programme_manager,
         outcome=Decision.Outcome.APPROVED,
         conditions="Review at three months.",
         expires_on=expiry,
@@ -414,7 +410,7 @@ def test_programme_manager_approves_with_conditions_and_every_la_is_told(
 
 def test_programme_manager_rejects_with_a_reason(awaiting_decision, programme_manager):
     result = breach_request_decide(
-        breach_request=awaiting_decision, decided_by=programme_manager, outcome="rejected", comment="Use the cap."
+        breach_request=awaiting_decision, actor=programme_manager, outcome="rejected", comment="Use the cap."
     )
 
     assert result.status == BreachRequestStatus.REJECTED
@@ -431,7 +427,7 @@ def test_programme_manager_rejects_with_a_reason(awaiting_decision, programme_ma
 )
 def test_bad_decisions_are_refused_naming_the_field(awaiting_decision, programme_manager, kwargs, field):
     with pytest.raises(DomainError) as error:
-        breach_request_decide(breach_request=awaiting_decision, decided_by=programme_manager, **kwargs)
+        breach_request_decide(breach_request=awaiting_decision, actor=programme_manager, **kwargs)
 
     assert error.value.field == field
     assert not Decision.objects.exists()
@@ -441,7 +437,7 @@ def test_bad_decisions_are_refused_naming_the_field(awaiting_decision, programme
 def test_deciding_outside_ones_region_or_role_is_refused(request, awaiting_decision, person):
     with pytest.raises(DomainError, match="Only the West Midlands programme manager can decide"):
         breach_request_decide(
-            breach_request=awaiting_decision, decided_by=request.getfixturevalue(person), outcome="approved"
+            breach_request=awaiting_decision, actor=request.getfixturevalue(person), outcome="approved"
         )
     assert not Decision.objects.exists()
 
@@ -456,32 +452,32 @@ def test_sub_regional_lead_decides_for_their_group_only(
 
     for refused in (programme_manager, other_group_lead):
         with pytest.raises(DomainError, match="Only the sub-regional lead of Black Country"):
-            breach_request_decide(breach_request=awaiting_decision, decided_by=refused, outcome="approved")
+            breach_request_decide(breach_request=awaiting_decision, actor=refused, outcome="approved")
 
-    breach_request_decide(breach_request=awaiting_decision, decided_by=sub_regional_lead, outcome="approved")
+    breach_request_decide(breach_request=awaiting_decision, actor=sub_regional_lead, outcome="approved")
     assert Decision.objects.get().decided_as == Role.SUB_REGIONAL_LEAD
 
 
 def test_a_second_decision_is_refused_saying_it_was_already_decided(awaiting_decision, programme_manager):
-    breach_request_decide(breach_request=awaiting_decision, decided_by=programme_manager, outcome="approved")
+    breach_request_decide(breach_request=awaiting_decision, actor=programme_manager, outcome="approved")
 
     with pytest.raises(DomainError, match="has already been decided \\(approved by Pat Programme\\)"):
         breach_request_decide(
-            breach_request=awaiting_decision, decided_by=programme_manager, outcome="rejected", comment="x"
+            breach_request=awaiting_decision, actor=programme_manager, outcome="rejected", comment="x"
         )
     assert Decision.objects.count() == 1
 
 
 def test_deciding_before_sign_off_is_refused(awaiting_signatures, programme_manager):
     with pytest.raises(DomainError, match="cannot decide .* awaiting dcs and chief executive"):
-        breach_request_decide(breach_request=awaiting_signatures, decided_by=programme_manager, outcome="approved")
+        breach_request_decide(breach_request=awaiting_signatures, actor=programme_manager, outcome="approved")
 
 
 # --- withdraw --------------------------------------------------------------------------------
 
 
 def test_lead_withdraws_and_the_signatories_are_told(awaiting_signatures, workforce_lead, dcs):
-    result = breach_request_withdraw(breach_request=awaiting_signatures, withdrawn_by=workforce_lead)
+    result = breach_request_withdraw(breach_request=awaiting_signatures, actor=workforce_lead)
 
     assert result.status == BreachRequestStatus.WITHDRAWN
     assert Notification.objects.filter(recipient=dcs, subject__contains="withdrawn").exists()
@@ -500,8 +496,8 @@ def test_lead_withdraws_a_draft_that_was_never_submitted(draft, workforce_lead, 
 
 def test_withdraw_is_refused_to_others_and_after_a_decision(la, awaiting_signatures, dcs, workforce_lead):
     with pytest.raises(DomainError, match="Only a workforce lead of Dudley can withdraw"):
-        breach_request_withdraw(breach_request=awaiting_signatures, withdrawn_by=dcs)
+        breach_request_withdraw(breach_request=awaiting_signatures, actor=dcs)
 
     decided = decided_request(la)
     with pytest.raises(DomainError, match="cannot withdraw .* because it is approved"):
-        breach_request_withdraw(breach_request=decided, withdrawn_by=workforce_lead)
+        breach_request_withdraw(breach_request=decided, actor=workforce_lead)

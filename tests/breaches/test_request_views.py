@@ -254,8 +254,8 @@ def test_return_needs_a_comment(client_for, awaiting_signatures, dcs):
 
 @pytest.fixture
 def awaiting_decision(awaiting_signatures, dcs, chief_executive):
-    breach_request_sign(breach_request=awaiting_signatures, signatory=dcs, role=Role.DCS)
-    return breach_request_sign(breach_request=awaiting_signatures, signatory=chief_executive, role=Role.CHIEF_EXECUTIVE)
+    breach_request_sign(breach_request=awaiting_signatures, actor=dcs, role=Role.DCS)
+    return breach_request_sign(breach_request=awaiting_signatures, actor=chief_executive, role=Role.CHIEF_EXECUTIVE)
 
 
 def test_programme_manager_approves_with_conditions(client_for, awaiting_decision, programme_manager):

@@ -29,7 +29,7 @@ ANY_REGION = REGION | {"foreign_lead", "foreign_programme_manager"}
 
 def _sees(request, person, case_study) -> bool:
     user = request.getfixturevalue(person)
-    listed = case_study in selectors.case_studies_visible_to(user)
+    listed = case_study in selectors.case_studies_visible_to(user=user)
     try:
         selectors.case_study_get(user=user, pk=case_study.pk)
         got = True
@@ -129,9 +129,9 @@ def test_resources_follow_their_case_study_or_region(la, region, workforce_lead,
     standalone = ResourceVersionFactory(resource=ResourceFactory(region=region)).resource
     national = ResourceVersionFactory(resource=ResourceFactory(region=region, share_nationally=True)).resource
 
-    assert set(selectors.resources_visible_to(workforce_lead)) == {on_draft, standalone, national}
-    assert set(selectors.resources_visible_to(second_la_lead)) == {standalone, national}
-    assert set(selectors.resources_visible_to(foreign_lead)) == {national}
+    assert set(selectors.resources_visible_to(user=workforce_lead)) == {on_draft, standalone, national}
+    assert set(selectors.resources_visible_to(user=second_la_lead)) == {standalone, national}
+    assert set(selectors.resources_visible_to(user=foreign_lead)) == {national}
     with pytest.raises(PermissionDenied):
         selectors.resource_get(user=second_la_lead, pk=on_draft.pk)
 

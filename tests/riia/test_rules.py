@@ -106,3 +106,59 @@ def test_named_permissions_are_registered(programme_manager, workforce_lead, reg
     assert programme_manager.has_perm("riia.manage_region", region)
     assert not workforce_lead.has_perm("riia.manage_region", region)
     assert workforce_lead.has_perm("riia.view_region", region)
+
+
+# --- The membership helpers every app reads roles through ------------------------------------
+
+
+def test_las_where_lists_each_la_once_and_only_for_the_roles_asked(workforce_lead, la, second_la):
+    from riia.models import Membership, Role
+
+    Membership.objects.create(user=workforce_lead, role=Role.LA_VIEWER, local_authority=la)
+    Membership.objects.create(user=workforce_lead, role=Role.LA_VIEWER, local_authority=second_la)
+    person = type(workforce_lead).objects.get(pk=workforce_lead.pk)
+
+    las = r.las_where(person)
+    assert sorted(las, key=lambda x: x.pk) == sorted([la, second_la], key=lambda x: x.pk)  # Dudley once, not twice
+    assert r.las_where(person, [Role.WORKFORCE_LEAD]) == [la]
+    assert r.las_where(person, [Role.DCS]) == []
+
+
+def test_regions_where_reads_riia_roles_only(programme_manager, sub_regional_lead, workforce_lead, region):
+    from riia.models import Role
+
+    assert r.regions_where(programme_manager) == [region]
+    assert r.regions_where(programme_manager, [Role.RIIA_MEMBER]) == []
+    assert r.regions_where(sub_regional_lead) == [region]
+    assert r.regions_where(workforce_lead) == []
+
+
+def test_organisation_helpers_name_the_person_s_own(
+    msp_uploader, agency_contact, sub_regional_lead, workforce_lead, msp, agency, group
+):
+    assert r.msps_of(msp_uploader) == [msp]
+    assert r.agencies_of(agency_contact) == [agency]
+    assert r.groups_led_by(sub_regional_lead) == [group]
+    assert (r.msps_of(workforce_lead), r.agencies_of(workforce_lead), r.groups_led_by(workforce_lead)) == ([], [], [])
+
+
+def test_member_region_ids_come_through_the_la_the_riia_or_the_msp_but_not_an_agency(
+    workforce_lead, riia_member, msp_viewer, agency_contact, foreign_lead, region, other_region
+):
+    assert r.member_region_ids(workforce_lead) == {region.pk}
+    assert r.member_region_ids(riia_member) == {region.pk}
+    assert r.member_region_ids(msp_viewer) == {region.pk}
+    assert r.member_region_ids(foreign_lead) == {other_region.pk}
+    assert r.member_region_ids(agency_contact) == set()
+
+
+def test_ended_roles_are_left_out_of_every_helper(workforce_lead, la):
+    from riia.models import Role
+    from riia.services import membership_end
+
+    membership_end(membership=workforce_lead.memberships.get(), actor=None)
+    person = type(workforce_lead).objects.get(pk=workforce_lead.pk)
+
+    assert r.las_where(person) == []
+    assert not r.holds_any(person, [Role.WORKFORCE_LEAD])
+    assert r.roles_of(person) == set()

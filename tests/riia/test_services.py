@@ -10,6 +10,8 @@ from riia.services import (
     notification_email_send,
     notification_mark_read,
     notification_send,
+    require_programme_manager,
+    required_text,
 )
 from tests.riia.factories import UserFactory
 
@@ -61,7 +63,7 @@ def test_marking_someone_else_s_notification_is_refused(dcs, chief_executive):
     notification = Notification.objects.create(recipient=dcs, subject="For the DCS")
 
     with pytest.raises(DomainError):
-        notification_mark_read(user=chief_executive, notification_id=notification.pk)
+        notification_mark_read(actor=chief_executive, notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.read_at is None
 
@@ -90,3 +92,26 @@ def test_database_refuses_a_cool_off_below_the_national_minimum(region):
     region.cool_off_months = 2
     with pytest.raises(IntegrityError), transaction.atomic():
         region.save()
+
+
+# --- Checks every service makes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["", "   \n", None])
+def test_required_text_refuses_nothing_but_spaces_on_its_field(value):
+    with pytest.raises(DomainError, match="Enter the reason") as refused:
+        required_text(value, message="Enter the reason", field="reason")
+    assert refused.value.field == "reason"
+
+
+def test_required_text_returns_the_text_without_surrounding_spaces():
+    assert required_text("  Court skills day \n", message="Enter it", field="x") == "Court skills day"
+
+
+def test_require_programme_manager_allows_only_the_region_s_programme_manager(
+    programme_manager, foreign_programme_manager, workforce_lead, region
+):
+    require_programme_manager(programme_manager, region, "publish a rate card")
+    for person in (foreign_programme_manager, workforce_lead):
+        with pytest.raises(DomainError, match="Only the programme manager of West Midlands can publish a rate card."):
+            require_programme_manager(person, region, "publish a rate card")
