@@ -484,7 +484,7 @@ def test_lead_withdraws_and_the_signatories_are_told(awaiting_signatures, workfo
 
 
 def test_lead_withdraws_a_draft_that_was_never_submitted(draft, workforce_lead, dcs):
-    result = breach_request_withdraw(breach_request=draft, withdrawn_by=workforce_lead)
+    result = breach_request_withdraw(breach_request=draft, actor=workforce_lead)
 
     result.refresh_from_db()
     assert result.status == BreachRequestStatus.WITHDRAWN
