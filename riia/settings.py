@@ -242,3 +242,21 @@ LOGGING = {
     # In the embedded mode every task runs in the web process; a line per task would drown the console.
     "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
 }
+
+# --- Placement data (datareturns) -----------------------------------------------------------
+# Keyed hash of workers' registration numbers (riia.privacy). Changing it breaks matching with every
+# stored placement and leaver, so production sets it once; it has no default outside debug.
+_DEV_REGISTRATION_KEY = "embedded-development-registration-key"  # noqa: S105 - refused below unless DEBUG
+RIIA_REGISTRATION_HMAC_KEY = env_str("RIIA_REGISTRATION_HMAC_KEY", _DEV_REGISTRATION_KEY if DEBUG else "")
+if not DEBUG and (not RIIA_REGISTRATION_HMAC_KEY or RIIA_REGISTRATION_HMAC_KEY == _DEV_REGISTRATION_KEY):
+    raise ImproperlyConfigured("RIIA_REGISTRATION_HMAC_KEY must be set to a random secret when DJANGO_DEBUG is off.")
+if not DEBUG and len(RIIA_REGISTRATION_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("RIIA_REGISTRATION_HMAC_KEY must be at least 32 characters.")
+
+# Uploads through POST /api/v1/placements/uploads/ and /api/v1/leavers/uploads/ stream their body
+# to a temporary file; these are their own limits (the rest of the service keeps Django's small ones).
+DATARETURNS_UPLOAD_MAX_BYTES = int(env_str("DATARETURNS_UPLOAD_MAX_BYTES", str(64 * 1024 * 1024)))
+DATARETURNS_UPLOAD_MAX_ROWS = int(env_str("DATARETURNS_UPLOAD_MAX_ROWS", "200000"))
+# Leave reasons that do not start the cool-off clock unless a region says otherwise (unconfirmed
+# nationally, so each region can change its own list).
+DATARETURNS_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]

@@ -19,8 +19,10 @@ urlpatterns = [
     path("case-studies/", include("casestudies.urls")),
     path("rates/", include("rates.urls")),
     path("breaches/", include("breaches.urls")),
+    path("placements/", include("datareturns.urls")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
+    # TEMP path("api/v1/", include("datareturns.api.urls")),
     # DRF views opt out of LoginRequiredMiddleware, so the schema and docs ask for sign-in themselves.
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

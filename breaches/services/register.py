@@ -3,13 +3,14 @@ system (from MSP placement data, a later issue) that the programme manager confi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus, PreventsRepeat
+from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus, BreachType, PreventsRepeat
 from breaches.rules import can_change_breach_record, can_record_breach_for, can_review_breach_record
 from rates.models import MAX_HOURLY_RATE, RoleGrade
 from riia.errors import DomainError
@@ -274,3 +275,65 @@ def breach_record_dismiss(*, actor: User, breach_record: BreachRecord, reason: s
         action="breach_record.dismissed",
         note=reason,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BreachSuggestion:
+    """A breach the system detected in bulk data (e.g. a placement paid above the cap)."""
+
+    local_authority_id: int
+    source_reference: str
+    occurred_on: date
+    description: str
+    role_grade_id: int | None = None
+    hourly_rate: Decimal | None = None
+    msp_id: int | None = None
+    agency_id: int | None = None
+
+
+@transaction.atomic
+def breach_records_suggest(*, suggestions: list[BreachSuggestion]) -> int:
+    """Suggest many breaches at once: one insert that leaves out any (region, source reference)
+    already suggested, whatever became of it, and one audit record. The caller has checked the
+    values (the LA, role and MSP come from its own reference maps) and sends its own digest
+    notification. Returns how many were new."""
+    if not suggestions:
+        return 0
+    regions = dict(
+        LocalAuthority.objects.filter(pk__in={s.local_authority_id for s in suggestions}).values_list("pk", "region_id")
+    )
+    references = [s.source_reference for s in suggestions]
+    existing = 0
+    for start in range(0, len(references), 5000):
+        existing += BreachRecord.objects.filter(source_reference__in=references[start : start + 5000]).count()
+    today = timezone.localdate()
+    BreachRecord.objects.bulk_create(
+        [
+            BreachRecord(
+                region_id=regions[s.local_authority_id],
+                local_authority_id=s.local_authority_id,
+                breach_type=BreachType.PAY_RATE,
+                occurred_on=min(s.occurred_on, today),
+                role_grade_id=s.role_grade_id,
+                hourly_rate=s.hourly_rate,
+                msp_id=s.msp_id,
+                agency_id=s.agency_id,
+                description=s.description,
+                reason="",
+                source=BreachRecord.Source.SUGGESTED,
+                status=BreachRecord.Status.SUGGESTED,
+                source_reference=s.source_reference,
+            )
+            for s in suggestions
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    created = len(suggestions) - existing
+    if created:
+        audit_record(
+            actor=None,
+            action="breach_record.suggested_in_bulk",
+            after={"suggested": created, "already_suggested": existing, "first_reference": references[0]},
+        )
+    return created
