@@ -13,7 +13,7 @@ from tests.breaches.factories import decided_request
 from tests.datareturns.conftest import HEADER, csv_body, row, send
 from tests.rates.factories import ExemptionFactory, core_grade
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_valid_upload_stores_every_row_with_one_audit_record(msp_source, la_code, social_worker_cap):
