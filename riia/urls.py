@@ -21,6 +21,7 @@ urlpatterns = [
     path("breaches/", include("breaches.urls")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
+    path("api/v1/", include("riia.api.urls")),
     # DRF views opt out of LoginRequiredMiddleware, so the schema and docs ask for sign-in themselves.
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),

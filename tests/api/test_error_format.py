@@ -15,6 +15,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from riia.api.authentication import ApiKeyAuthentication
 from riia.api.exceptions import RowErrors
 from riia.errors import DomainError
 
@@ -202,6 +203,31 @@ def test_a_throttled_call_is_a_429_with_retry_after():
     assert response.json() == {
         "errors": [{"field": None, "message": "Request was throttled. Expected available in 42 seconds."}]
     }
+
+
+def test_no_credentials_on_a_view_taking_keys_is_a_401_naming_the_scheme():
+    response = call(
+        authentication_classes=[ApiKeyAuthentication, SessionAuthentication], permission_classes=[IsAuthenticated]
+    )
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json() == {
+        "errors": [
+            {"field": None, "message": "Sign in, or send an API key in the Authorization header (Api-Key <key>)."}
+        ]
+    }
+
+
+def test_a_failed_authentication_on_a_view_taking_keys_is_a_401_naming_the_scheme():
+    response = call(
+        exception=exceptions.AuthenticationFailed("This API key has been revoked"),
+        authentication_classes=[ApiKeyAuthentication, SessionAuthentication],
+    )
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json() == {"errors": [{"field": None, "message": "This API key has been revoked"}]}
 
 
 def test_no_credentials_on_a_session_only_view_is_a_403_as_drf_does():
