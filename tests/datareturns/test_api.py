@@ -219,3 +219,18 @@ def test_uploads_list_shows_own_uploads(msp_key, la_code, social_worker_cap):
     listed = client_with(msp_key).get(UPLOADS).json()["results"]
 
     assert listed[0]["rows"] == 1 and listed[0]["api_key"] == "Nightly export"
+
+
+def test_schema_documents_the_upload_contract(client_for, workforce_lead):
+    import yaml
+
+    schema = yaml.safe_load(client_for(workforce_lead).get("/api/schema/").content)
+
+    upload = schema["paths"]["/api/v1/placements/uploads/"]["post"]
+    assert set(upload["requestBody"]["content"]) == {"text/csv", "application/json"}
+    assert {"200", "201", "400", "401", "409", "413", "415", "422"} <= set(upload["responses"])
+    assert any(p["name"] == "Idempotency-Key" for p in upload["parameters"])
+    assert {"ApiKey"} <= {name for item in upload["security"] for name in item}
+    listing = schema["paths"]["/api/v1/placements/"]["get"]
+    assert {"la", "quarter", "flag"} <= {p["name"] for p in listing["parameters"]}
+    assert "/api/v1/leavers/uploads/" in schema["paths"]
