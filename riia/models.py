@@ -59,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def default_cool_off_exceptions() -> list[str]:
+    return list(settings.RIIA_COOL_OFF_EXCEPTIONS_DEFAULT)
+
+
 class Region(models.Model):
     """A Regional Improvement and Innovation Alliance (RIIA) and the settings of its MOU."""
 
@@ -76,6 +80,14 @@ class Region(models.Model):
         default=3,
         validators=[MinValueValidator(3)],
         help_text="Months a worker who left a permanent post in the region must wait before agency work here.",
+    )
+    cool_off_exceptions = models.JSONField(
+        default=default_cool_off_exceptions,
+        blank=True,
+        help_text=(
+            "Permanent leave reasons that do not start the cool-off period (codes of "
+            "datareturns.models.LeaveReason, e.g. redundancy, probation). Not fixed nationally, so each region sets its own."
+        ),
     )
     breach_decision_level = models.CharField(
         max_length=20, choices=DecisionLevel.choices, default=DecisionLevel.REGIONAL

@@ -262,4 +262,4 @@ DATARETURNS_UPLOAD_MAX_BYTES = int(env_str("DATARETURNS_UPLOAD_MAX_BYTES", str(6
 DATARETURNS_UPLOAD_MAX_ROWS = int(env_str("DATARETURNS_UPLOAD_MAX_ROWS", "200000"))
 # Leave reasons that do not start the cool-off clock unless a region says otherwise (unconfirmed
 # nationally, so each region can change its own list).
-DATARETURNS_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]
+RIIA_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]

@@ -319,3 +319,13 @@ def test_an_la_sends_leavers_only_for_itself(la, second_la):
         )
 
     assert "only for" in refused.value.errors[0]["message"]
+
+
+def test_a_region_can_change_its_cool_off_exceptions(msp_source, region, la, la_code, social_worker_cap):
+    region.cool_off_exceptions = []
+    region.save(update_fields=["cool_off_exceptions"])
+    send(UploadSource(local_authority=la), f"{LEAVERS}\n{la_code},SW9,2026-03-01,redundancy\n".encode(), leavers=True)
+
+    send(msp_source, csv_body(row("A-1", la_code, worker="SW9", start="2026-06-01")))
+
+    assert Placement.objects.get().flag_cool_off
