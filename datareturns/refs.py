@@ -6,8 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
 from breaches.lookup import ApprovalTable, approval_table_load
 from datareturns.models import Leaver
 from rates.lookup import CapTable, cap_table_load
@@ -90,10 +88,8 @@ def reference_maps_load(
         writable = {local_authority.pk}
         scope = f"you can send data only for {local_authority.name}."
     region_ids = {la.region_id for la in las.values() if la.id in writable}
-    grades = [
-        GradeRef(g.pk, g.code, g.name, g.core_type, g.region_id)
-        for g in RoleGrade.objects.filter(Q(region__isnull=True) | Q(region_id__in=region_ids))
-    ]
+    # Every grade (a few dozen), so that a local grade of another region is named as such.
+    grades = [GradeRef(g.pk, g.code, g.name, g.core_type, g.region_id) for g in RoleGrade.objects.all()]
     region_rows = list(Region.objects.filter(pk__in=region_ids))
     regions = {r.pk: RegionRef(r.pk, r.name, r.cool_off_months, frozenset(r.cool_off_exceptions)) for r in region_rows}
     maps = ReferenceMaps(

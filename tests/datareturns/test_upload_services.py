@@ -329,3 +329,17 @@ def test_a_region_can_change_its_cool_off_exceptions(msp_source, region, la, la_
     send(msp_source, csv_body(row("A-1", la_code, worker="SW9", start="2026-06-01")))
 
     assert Placement.objects.get().flag_cool_off
+
+
+def test_a_local_grade_of_another_region_is_refused_by_name(msp_source, la_code, other_region, social_worker_cap):
+    from tests.rates.factories import RoleGradeFactory
+
+    RoleGradeFactory(region=other_region, code="london-practice-lead")
+
+    with pytest.raises(UploadRejected) as refused:
+        send(msp_source, csv_body(row("A-1", la_code, role="london-practice-lead")))
+
+    assert (
+        refused.value.errors[0]["message"]
+        == "london-practice-lead is a local grade of another region, not West Midlands."
+    )
