@@ -192,7 +192,7 @@ def _claim(*, kind: str, source: UploadSource, body: SpooledBody, content_type: 
                     sender=source.sender,
                     msp=source.msp,
                     local_authority=source.local_authority if source.msp is None else None,
-                    **({"api_key": source.api_key} if source.api_key is not None else {}),  # TEMP until keys merge
+                    api_key=source.api_key,
                     uploaded_by=source.user,
                     idempotency_key=key,
                     content_hash=body.digest,
