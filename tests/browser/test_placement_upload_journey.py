@@ -12,9 +12,7 @@ from tests.datareturns.conftest import HEADER, csv_body, row
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_la_uploads_a_file_with_a_bad_row_corrects_it_and_sees_the_flags(
-    sign_in, tmp_path, region, la, workforce_lead
-):
+def test_la_uploads_a_file_with_a_bad_row_corrects_it_and_sees_the_flags(sign_in, tmp_path, region, la, workforce_lead):
     cap_in(region)  # social worker £35.00 an hour from 1 April 2026
     good = row("DUD-1", la.old_code, worker="SW100001", pay="34.00")
     above_cap = row("DUD-2", la.old_code, worker="SW100002", pay="47.00", charge="60.00", start="2026-06-03")
