@@ -14,6 +14,7 @@ from datareturns.models import Leaver, Placement, Upload
 from datareturns.services import UploadSource
 from rates.models import CoreJobType
 from riia.models import Membership, Role
+from riia.services_keys import api_key_create
 from tests.breaches.factories import decided_request
 from tests.datareturns.conftest import HEADER, csv_body, row, send
 from tests.rates.factories import core_grade
@@ -327,6 +328,15 @@ def test_upload_history_says_who_sent_what(client_for, world, programme_manager,
     text = client_for(programme_manager).get(UPLOADS).text
 
     assert "Coventry, Sam Second" in text and "Above cap without permission: 1" in text
+
+
+def test_upload_history_names_the_api_key_that_sent_an_upload(client_for, msp, la, social_worker_cap, msp_viewer):
+    api_key, _secret = api_key_create(actor=None, name="Nightly export", msp=msp)
+    send(UploadSource(msp=msp, api_key=api_key), csv_body(row("A-1", la.old_code)))
+
+    text = client_for(msp_viewer).get(UPLOADS).text
+
+    assert "Midlands MSP, API key “Nightly export”" in text
 
 
 # --- Uploading in the browser ---
