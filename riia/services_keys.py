@@ -89,7 +89,7 @@ def api_key_create(
 @transaction.atomic
 def api_key_revoke(*, actor: User | None, api_key: ApiKey) -> ApiKey:
     """Stop a key working, for good (the library refuses to un-revoke)."""
-    api_key = ApiKey.objects.select_for_update().select_related("msp", "local_authority").get(pk=api_key.pk)
+    api_key = ApiKey.objects.select_for_update(of=("self",)).select_related("msp", "local_authority").get(pk=api_key.pk)
     if actor is not None and not can_manage_api_key(actor, api_key):
         raise DomainError(f"You cannot revoke API keys of {api_key.organisation}")
     if api_key.revoked:
