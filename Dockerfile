@@ -25,6 +25,7 @@ COPY --from=assets /app/static/build ./static/build
 # collectstatic with the production storage (hashed names); the key exists only for this step.
 RUN DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+    RIIA_REGISTRATION_HMAC_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
     python manage.py collectstatic --noinput
 RUN useradd --create-home app && mkdir -p /app/var && chown app /app/var
 USER app

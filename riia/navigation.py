@@ -32,8 +32,12 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Breach requests", reverse("breaches:request-list")))
     if user.has_perm("breaches.view_breach_register"):
         items.append(("Breach register", reverse("breaches:register")))
+    if user.has_perm("datareturns.use_placement_data"):
+        items.append(("Placements", reverse("datareturns:placement-list")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
+    if user.has_perm("riia.manage_api_keys"):
+        items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:

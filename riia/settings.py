@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "rest_framework",
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -230,6 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "riia.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error body for every API answer: {"errors": [{"field", "message", ...}]} (riia/api/exceptions.py).
+    "EXCEPTION_HANDLER": "riia.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional MOU governance API",
@@ -343,3 +346,21 @@ LOGGING = {
     # In the embedded mode every task runs in the web process; a line per task would drown the console.
     "loggers": {"celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"}},
 }
+
+# --- Placement data (datareturns) -----------------------------------------------------------
+# Keyed hash of workers' registration numbers (riia.privacy). Changing it breaks matching with every
+# stored placement and leaver, so production sets it once; it has no default outside debug.
+_DEV_REGISTRATION_KEY = "embedded-development-registration-key"  # noqa: S105 - refused below unless DEBUG
+RIIA_REGISTRATION_HMAC_KEY = env_str("RIIA_REGISTRATION_HMAC_KEY", _DEV_REGISTRATION_KEY if DEBUG else "")
+if not DEBUG and (not RIIA_REGISTRATION_HMAC_KEY or RIIA_REGISTRATION_HMAC_KEY == _DEV_REGISTRATION_KEY):
+    raise ImproperlyConfigured("RIIA_REGISTRATION_HMAC_KEY must be set to a random secret when DJANGO_DEBUG is off.")
+if not DEBUG and len(RIIA_REGISTRATION_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("RIIA_REGISTRATION_HMAC_KEY must be at least 32 characters.")
+
+# Uploads through POST /api/v1/placements/uploads/ and /api/v1/leavers/uploads/ stream their body
+# to a temporary file; these are their own limits (the rest of the service keeps Django's small ones).
+DATARETURNS_UPLOAD_MAX_BYTES = int(env_str("DATARETURNS_UPLOAD_MAX_BYTES", str(64 * 1024 * 1024)))
+DATARETURNS_UPLOAD_MAX_ROWS = int(env_str("DATARETURNS_UPLOAD_MAX_ROWS", "200000"))
+# Leave reasons that do not start the cool-off clock unless a region says otherwise (unconfirmed
+# nationally, so each region can change its own list).
+RIIA_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]

@@ -17,11 +17,18 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("api-keys/", views.api_keys, name="api-keys"),
+    path("api-keys/new/", views.api_key_create, name="api-key-create"),
+    path("api-keys/new/created/", views.api_key_created, name="api-key-created"),
+    path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
     path("case-studies/", include("casestudies.urls")),
     path("rates/", include("rates.urls")),
     path("breaches/", include("breaches.urls")),
+    path("placements/", include("datareturns.urls")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
+    path("api/v1/", include("datareturns.api.urls")),
+    path("api/v1/", include("riia.api.urls")),
     # DRF views opt out of LoginRequiredMiddleware, so the schema and docs ask for sign-in themselves.
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     # Split: the page's script is a separate request, so the CSP needs no inline script.

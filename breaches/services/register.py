@@ -3,15 +3,17 @@ system (from MSP placement data, a later issue) that the programme manager confi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus, PreventsRepeat
+from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus, BreachType, PreventsRepeat
 from breaches.rules import can_change_breach_record, can_record_breach_for, can_review_breach_record
 from rates.models import MAX_HOURLY_RATE, RoleGrade
+from riia.bulk import rows_insert
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, User
 from riia.services import audit_record, required_text, snapshot
@@ -269,3 +271,89 @@ def breach_record_dismiss(*, actor: User, breach_record: BreachRecord, reason: s
         action="breach_record.dismissed",
         note=reason,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BreachSuggestion:
+    """A breach the system detected in bulk data (e.g. a placement paid above the cap)."""
+
+    local_authority_id: int
+    source_reference: str
+    occurred_on: date
+    description: str
+    role_grade_id: int | None = None
+    hourly_rate: Decimal | None = None
+    msp_id: int | None = None
+    agency_id: int | None = None
+
+
+@transaction.atomic
+def breach_records_suggest(*, suggestions: list[BreachSuggestion]) -> int:
+    """Suggest many breaches at once: one insert that leaves out any (region, source reference)
+    already suggested, whatever became of it, and one audit record. The caller has checked the
+    values (the LA, role and MSP come from its own reference maps) and sends its own digest
+    notification. Returns how many were new."""
+    if not suggestions:
+        return 0
+    regions = dict(
+        LocalAuthority.objects.filter(pk__in={s.local_authority_id for s in suggestions}).values_list("pk", "region_id")
+    )
+    today = timezone.localdate()
+    columns = (
+        "region_id",
+        "local_authority_id",
+        "breach_type",
+        "occurred_on",
+        "role_grade_id",
+        "hourly_rate",
+        "msp_id",
+        "agency_id",
+        "description",
+        "reason",
+        "actions_taken",
+        "prevents_repeat",
+        "with_permission",
+        "source",
+        "status",
+        "source_reference",
+        "recorded_at",
+    )
+    now = timezone.now()
+    created = rows_insert(
+        BreachRecord,
+        columns,
+        [
+            (
+                regions[s.local_authority_id],
+                s.local_authority_id,
+                BreachType.PAY_RATE,
+                min(s.occurred_on, today),
+                s.role_grade_id,
+                s.hourly_rate,
+                s.msp_id,
+                s.agency_id,
+                s.description,
+                "",
+                "",
+                PreventsRepeat.NOT_YET_KNOWN,
+                False,
+                BreachRecord.Source.SUGGESTED,
+                BreachRecord.Status.SUGGESTED,
+                s.source_reference,
+                now,
+            )
+            for s in suggestions
+        ],
+        skip_conflicts=True,
+    )
+    if created:
+        audit_record(
+            actor=None,
+            action="breach_record.suggested_in_bulk",
+            after={
+                "suggested": created,
+                "already_suggested": len(suggestions) - created,
+                "first_reference": suggestions[0].source_reference,
+            },
+        )
+    return created

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
     "DJANGO_ALLOWED_HOSTS": "mou.example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://mou.example.org",
+    "RIIA_REGISTRATION_HMAC_KEY": secrets.token_urlsafe(40),
 }
 
 
@@ -37,6 +38,8 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         ({"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 50}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list"),
+        ({"RIIA_REGISTRATION_HMAC_KEY": ""}, "RIIA_REGISTRATION_HMAC_KEY must be set"),
+        ({"RIIA_REGISTRATION_HMAC_KEY": "too-short"}, "RIIA_REGISTRATION_HMAC_KEY must be at least 32"),
     ],
 )
 def test_production_refuses_to_start_without_secret_or_hosts(missing, message):

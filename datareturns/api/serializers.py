@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from datareturns.models import Flag, Placement, Upload
+
+
+class UploadAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rows = serializers.IntegerField(help_text="Rows in the body.")
+    created = serializers.IntegerField(help_text="New placements (or leavers).")
+    updated = serializers.IntegerField(help_text="Rows that replaced an earlier version (same assignment_id).")
+    flags = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Flag code: how many of this upload's rows have it."
+    )
+    duplicate_of = serializers.IntegerField(
+        required=False, help_text="Present when the same body was sent before without a key: that upload's id."
+    )
+
+
+class LeaverUploadAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    placements_rechecked = serializers.IntegerField(required=False)
+    duplicate_of = serializers.IntegerField(required=False)
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    sent_by = serializers.CharField(source="sender_name")
+    api_key = serializers.CharField(source="api_key.name", default=None)
+
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "sent_by",
+            "api_key",
+            "received_at",
+            "completed_at",
+            "rows",
+            "created",
+            "updated",
+            "flags",
+            "content_hash",
+        ]
+
+
+class PlacementFlagSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Flag.choices)
+    explanation = serializers.CharField()
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    la_code = serializers.CharField(source="local_authority.old_code")
+    local_authority = serializers.CharField(source="local_authority.name")
+    role = serializers.CharField(source="role_grade.code")
+    agency = serializers.CharField(source="agency.name")
+    msp = serializers.CharField(source="msp.name", default=None)
+    breach_request = serializers.CharField(source="breach_request.reference", default=None)
+    flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "assignment_id",
+            "la_code",
+            "local_authority",
+            "msp",
+            "role",
+            "engagement_type",
+            "hourly_pay_rate",
+            "charge_rate",
+            "agency_margin",
+            "msp_fee",
+            "start_date",
+            "end_date",
+            "hours_per_week",
+            "agency",
+            "project_team",
+            "pqe_years",
+            "covering_vacancy",
+            "breach_request_reference",
+            "breach_request",
+            "cap_rate",
+            "allowed_rate",
+            "flags",
+            "updated_at",
+        ]
+
+    def get_flags(self, placement: Placement) -> list[dict[str, str]]:
+        return [{"code": code, "explanation": placement.explanations.get(code, "")} for code in placement.flags]
+
+
+class PlacementQuerySerializer(serializers.Serializer):
+    la = serializers.CharField(required=False, help_text="DfE LA number (330) or ONS code (E08000025).")
+    quarter = serializers.RegexField(
+        r"^\d{4}-Q[1-4]$", required=False, help_text="Active in this calendar quarter, like 2025-Q1."
+    )
+    flag = serializers.ChoiceField(choices=Flag.values, required=False)
+    role = serializers.CharField(required=False, help_text="A role grade code.")
+    agency = serializers.CharField(required=False, help_text="An agency's slug.")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from datareturns.api import views
+
+urlpatterns = [
+    path("placements/", views.PlacementListView.as_view(), name="api-placement-list"),
+    path("placements/uploads/", views.PlacementUploadListView.as_view(), name="api-placement-upload-list"),
+    path("placements/uploads/<int:pk>/", views.PlacementUploadDetailView.as_view(), name="api-placement-upload-detail"),
+    path("leavers/uploads/", views.LeaverUploadListView.as_view(), name="api-leaver-upload-list"),
+]

@@ -1,0 +1,216 @@
+"""The placement data API: uploads from MSP systems (and LAs), and scoped reads.
+
+Upload bodies are never parsed by DRF: the view streams ``request`` into a temporary file while
+hashing it (``upload_body_spool``), so a 64 MB body never sits in memory."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from datareturns import services
+from datareturns.api.serializers import (
+    LeaverUploadAnswerSerializer,
+    PlacementQuerySerializer,
+    PlacementSerializer,
+    UploadAnswerSerializer,
+    UploadSerializer,
+)
+from datareturns.rules import msps_uploading_for
+from datareturns.selectors import placements_visible_to, uploads_visible_to
+from riia.api.authentication import ApiKeyAuthentication
+from riia.api.exceptions import RowErrors
+from riia.api.serializers import ErrorSerializer
+from riia.models import Role
+from riia.rules import current_memberships
+
+KEY_OR_SESSION = [ApiKeyAuthentication, SessionAuthentication]
+
+
+class RawBody(BaseParser):
+    """Declares the accepted content types for the schema; the view reads the stream itself."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):  # pragma: no cover - never called
+        raise NotImplementedError
+
+
+CSV_EXAMPLE = (
+    "assignment_id,la_code,worker_registration,role,engagement_type,hourly_pay_rate,charge_rate,"
+    "start_date,end_date,hours_per_week,agency,project_team,pqe_years\n"
+    "A-1001,330,SW123456,social-worker,limited_company,38.50,52.00,2025-01-06,,37,Acme Social Care,false,4\n"
+)
+
+
+def _source(request: Request, *, leavers: bool) -> services.UploadSource:
+    """Who is sending: an API key's organisation, an MSP uploader, or an LA's workforce lead."""
+    client = request.user
+    if getattr(client, "api_key", None) is not None:
+        return services.UploadSource(msp=client.msp, local_authority=client.local_authority, api_key=client.api_key)
+    if not leavers:
+        msps = msps_uploading_for(client)
+        if msps:
+            return services.UploadSource(msp=msps[0], user=client)
+    leads = [m.local_authority for m in current_memberships(client) if m.role == Role.WORKFORCE_LEAD]
+    if leads:
+        return services.UploadSource(local_authority=leads[0], user=client)
+    raise PermissionDenied(
+        "Only an LA's workforce lead can send permanent leavers."
+        if leavers
+        else "Only an MSP's uploader or an LA's workforce lead can send placements."
+    )
+
+
+def _upload(request: Request, *, leavers: bool) -> Response:
+    source = _source(request, leavers=leavers)
+    length = request.META.get("CONTENT_LENGTH")
+    try:
+        body = services.upload_body_spool(request._request, declared_length=int(length) if length else None)
+        with body.file:
+            create = services.leaver_upload_create if leavers else services.placement_upload_create
+            answer = create(
+                source=source,
+                body=body,
+                content_type=request.META.get("CONTENT_TYPE", ""),
+                idempotency_key=request.META.get("HTTP_IDEMPOTENCY_KEY"),
+            )
+    except services.UploadError as error:
+        raise RowErrors(error.errors, error_count=error.error_count, status=error.status) from None
+    return Response(answer.body, status=answer.status)
+
+
+UPLOAD_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Some rows are invalid: every error, nothing stored."),
+    401: OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired API key."),
+    403: OpenApiResponse(ErrorSerializer, description="The caller may not send this kind of upload."),
+    409: OpenApiResponse(ErrorSerializer, description="The same Idempotency-Key is still being processed."),
+    413: OpenApiResponse(ErrorSerializer, description="Over 64 MB, or over 200,000 rows."),
+    415: OpenApiResponse(ErrorSerializer, description="Not text/csv or application/json."),
+    422: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with a different body."),
+}
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Optional. The same key and body again returns the first answer and stores nothing.",
+)
+
+
+class PlacementUploadListView(generics.ListAPIView):
+    """``GET``: your uploads, newest first. ``POST``: send placements (all rows stored, or none)."""
+
+    authentication_classes = KEY_OR_SESSION
+    serializer_class = UploadSerializer
+    parser_classes = [RawBody]
+
+    def get_queryset(self):
+        return uploads_visible_to(user=self.request.user).filter(kind="placements")
+
+    @extend_schema(
+        summary="Upload placements (CSV or JSON)",
+        parameters=[IDEMPOTENCY],
+        request={
+            "text/csv": OpenApiTypes.STR,
+            "application/json": {
+                "type": "object",
+                "properties": {"placements": {"type": "array", "items": {"type": "object"}}},
+            },
+        },
+        responses={
+            201: UploadAnswerSerializer,
+            200: OpenApiResponse(UploadAnswerSerializer, description="The same body was stored before."),
+            **UPLOAD_ERRORS,
+        },
+        examples=[
+            OpenApiExample("CSV body", value=CSV_EXAMPLE, request_only=True, media_type="text/csv"),
+            OpenApiExample(
+                "Stored",
+                value={"id": 12, "rows": 1, "created": 1, "updated": 0, "flags": {"above_cap_unauthorised": 0}},
+                response_only=True,
+                status_codes=["201"],
+            ),
+            OpenApiExample(
+                "Row errors",
+                value={
+                    "errors": [
+                        {
+                            "row": 2,
+                            "field": "hourly_pay_rate",
+                            "value": "45,50",
+                            "message": "The hourly pay rate is not a valid amount: use a point for pence, like 45.50, not a comma.",
+                        }
+                    ],
+                    "error_count": 1,
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        return _upload(request, leavers=False)
+
+
+class PlacementUploadDetailView(generics.RetrieveAPIView):
+    authentication_classes = KEY_OR_SESSION
+    serializer_class = UploadSerializer
+
+    def get_queryset(self):
+        return uploads_visible_to(user=self.request.user)
+
+
+class LeaverUploadListView(generics.ListAPIView):
+    """``GET``: your LA's leaver uploads. ``POST``: send permanent leavers (for the cool-off check)."""
+
+    authentication_classes = KEY_OR_SESSION
+    serializer_class = UploadSerializer
+    parser_classes = [RawBody]
+
+    def get_queryset(self):
+        return uploads_visible_to(user=self.request.user).filter(kind="leavers")
+
+    @extend_schema(
+        summary="Upload permanent leavers (CSV or JSON)",
+        parameters=[IDEMPOTENCY],
+        request={
+            "text/csv": OpenApiTypes.STR,
+            "application/json": {
+                "type": "object",
+                "properties": {"leavers": {"type": "array", "items": {"type": "object"}}},
+            },
+        },
+        responses={201: LeaverUploadAnswerSerializer, 200: LeaverUploadAnswerSerializer, **UPLOAD_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        return _upload(request, leavers=True)
+
+
+class PlacementListView(generics.ListAPIView):
+    """Placements you may see, each with its flags and their explanations."""
+
+    authentication_classes = KEY_OR_SESSION
+    serializer_class = PlacementSerializer
+
+    @extend_schema(parameters=[PlacementQuerySerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = PlacementQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        return placements_visible_to(
+            user=self.request.user,
+            la_code=filters.get("la", ""),
+            quarter=filters.get("quarter", ""),
+            flag=filters.get("flag", ""),
+            role=filters.get("role", ""),
+            agency=filters.get("agency", ""),
+        ).order_by("-start_date", "pk")
