@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # synchronous, so Django's async-safety guard would refuse them without this.
@@ -28,15 +29,38 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+ACTION_TIMEOUT_MS = 15_000
+# Assertions wait as long as actions: the accessibility check of a new or changed page runs inside
+# whichever of them comes first.
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
 # axe-core comes from our own node_modules (package.json devDependencies), never from a CDN.
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # The service aims at WCAG 2.2 AA: every axe rule tagged with an A or AA success criterion up to 2.2.
 WCAG_22_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 _CHECKED = "data-axe-checked"  # marks a document already checked, so the locator handler lets go of it
 
+# Marks the document checked; a MutationObserver unmarks it when its content changes afterwards
+# (figures a script shows, an error message), so the changed page is checked again before the next
+# action. axe's own run and the mark itself are not changes.
 _RUN_AXE = """async ({tags, checked, signOut}) => {
+  const root = document.documentElement;
+  window.__axeObserver?.disconnect();
   const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-  document.documentElement.setAttribute(checked, '');
+  root.setAttribute(checked, '');
+  const changed = (change) => {
+    if (change.type === 'childList') return true;
+    if (change.type === 'characterData') return change.oldValue !== change.target.data;
+    if (change.target === root && change.attributeName === checked) return false;
+    return change.oldValue !== change.target.getAttribute(change.attributeName);  // not a no-op set
+  };
+  window.__axeObserver = new MutationObserver((changes) => {
+    if (changes.some(changed)) root.removeAttribute(checked);
+  });
+  window.__axeObserver.observe(root, {
+    subtree: true, childList: true, attributes: true, characterData: true,
+    attributeOldValue: true, characterDataOldValue: true,
+  });
   return {
     signedIn: document.querySelector(`form[action="${signOut}"]`) !== null,
     rulesRun: results.passes.length + results.violations.length + results.incomplete.length
@@ -78,12 +102,12 @@ class AxeCheckFailed(AssertionError):
 class AxeChecker:
     """Runs axe-core on every document a page shows and collects the violations.
 
-    A new document is checked before the test's first action or auto-waiting assertion on it (a
-    Playwright locator handler on documents not yet marked as checked), before ``page.goto`` leaves
-    it, and, through ``pytest_runtest_call`` below, once more when the test ends. Checking inside the
-    test's own flow means the check cannot race the test's next click. (Holding the navigation
-    request in a route while axe runs does not work: Playwright will not evaluate in a frame with a
-    navigation pending.)"""
+    A document is checked before the test's first action or auto-waiting assertion on it (a
+    Playwright locator handler on documents not marked as checked), again before the next one if its
+    content has changed since, before ``page.goto`` leaves it, and when the test ends
+    (``pytest_runtest_call`` below). Checking inside the test's own flow means the check cannot race
+    the test's next click. (Holding the navigation request in a route while axe runs does not work:
+    Playwright will not evaluate in a frame with a navigation pending.)"""
 
     def __init__(self, page, tags: tuple[str, ...] = WCAG_22_AA):
         self.page = page
@@ -95,11 +119,14 @@ class AxeChecker:
         goto = page.goto
 
         def check_then_goto(*args, **kwargs):
-            if not page.evaluate(f"document.documentElement.hasAttribute('{_CHECKED}')"):
-                self.check_current_page()
+            self.check_if_changed()
             return goto(*args, **kwargs)
 
         page.goto = check_then_goto
+
+    def check_if_changed(self) -> None:
+        if not self.page.evaluate(f"document.documentElement.hasAttribute('{_CHECKED}')"):
+            self.check_current_page()
 
     def check_current_page(self) -> None:
         page = self.page
@@ -151,7 +178,7 @@ def pytest_runtest_call(item):
     result = yield
     checker = item.stash.get(_AXE_CHECKER, None)
     if checker is not None:
-        checker.check_current_page()
+        checker.check_if_changed()
         checker.assert_no_violations()
     return result
 
@@ -182,7 +209,7 @@ def new_checked_page(browser, base_url: str):
     # injected as one (page.add_script_tag). Bypassing it only lets the test's own script run; the
     # policy itself is tested with the other security headers.
     context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     return page, AxeChecker(page)
 

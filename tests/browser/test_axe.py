@@ -6,6 +6,7 @@ test leaves it, with the rule, the element and the page, and a test that visits 
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import AxeCheckFailed, new_checked_page
 
@@ -15,6 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 KNOWN_VIOLATIONS = """<!DOCTYPE html><html lang="en"><head><title>Known violations</title></head><body>
 <main><h1>Known violations</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
 <form><input type="text" name="q"><button type="button">Do nothing</button></form></main></body></html>"""
+
+# Passes until the button adds an image without a text alternative.
+CHANGES_WHEN_CLICKED = """<!DOCTYPE html><html lang="en"><head><title>Changes</title></head><body>
+<main><h1>Changes</h1><button type="button"
+onclick="this.after(Object.assign(document.createElement('img'), {src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw='}))"
+>Show the picture</button></main></body></html>"""
 
 
 def _reported(axe) -> dict[str, set[tuple[str, str]]]:
@@ -39,6 +46,16 @@ def test_a_page_is_checked_before_the_first_action_on_it(axe):
     axe.page.get_by_role("button", name="Do nothing").click()
 
     assert set(_reported(axe)) == {"image-alt", "label"}
+
+
+def test_content_a_script_adds_after_the_check_is_checked_before_the_next_action(axe):
+    axe.page.set_content(CHANGES_WHEN_CLICKED)
+    axe.page.get_by_role("button", name="Show the picture").click()
+    assert axe.violations == {}
+
+    expect(axe.page.locator("img")).to_have_count(1)
+
+    assert set(_reported(axe)) == {"image-alt"}
 
 
 def test_the_service_sign_in_page_is_checked_and_passes(axe):
