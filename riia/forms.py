@@ -90,16 +90,20 @@ class GovukFormMixin:
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self._field_id(name)}-hint"
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
+    def add_error(self, field, error) -> None:
+        # Every error, from validation or added by a view after a service refused (add_domain_error),
+        # marks its input and points the input at the message (govuk/field_errors.html's id).
+        super().add_error(field, error)
+        for name in self._errors or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
                 modifier = widget.attrs["class"].split()[0] + "--error"
                 if modifier not in widget.attrs["class"]:
                     widget.attrs["class"] += f" {modifier}"
-                described = widget.attrs.get("aria-describedby", "")
-                widget.attrs["aria-describedby"] = f"{described} {self._field_id(name)}-error".strip()
+                described = widget.attrs.get("aria-describedby", "").split()
+                error_id = f"{self._field_id(name)}-error"
+                if error_id not in described:
+                    widget.attrs["aria-describedby"] = " ".join([*described, error_id])
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's refusal on the field it names, or above the form."""

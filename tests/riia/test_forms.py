@@ -4,8 +4,10 @@ and an error summary that links to the day box."""
 from datetime import date
 
 import pytest
+from django import forms
 from django.template.loader import render_to_string
 
+from riia.errors import DomainError
 from riia.forms import GovukDateField, GovukForm
 
 
@@ -72,3 +74,37 @@ def test_initial_date_is_shown_in_the_three_boxes():
 
     assert 'name="contract_start_day" type="text" inputmode="numeric" value="3"' in page
     assert 'name="contract_start_year" type="text" inputmode="numeric" value="2026"' in page
+
+
+class SpendForm(GovukForm):
+    amount = forms.DecimalField(label="Amount spent")
+    description = forms.CharField(label="Training paid for", help_text="For example, a course name")
+
+
+@pytest.mark.parametrize("refused_after_validation", [False, True])
+def test_an_error_is_announced_with_the_field_and_marked_on_the_input(refused_after_validation):
+    """The input points at its error message (aria-describedby) and takes the error style, whether the
+    form refused the value or a service did after the form was valid (axe-core found the second
+    pointing at an id that was not on the page)."""
+    form = SpendForm({"amount": "" if not refused_after_validation else "90.00", "description": "Court skills"})
+    if refused_after_validation:
+        assert form.is_valid(), form.errors
+        form.add_domain_error(DomainError("You cannot spend £90.00: the fund holds £0.00.", field="amount"))
+    else:
+        assert not form.is_valid()
+
+    page = str(form["amount"].as_field_group())
+
+    assert 'id="id_amount-error"' in page
+    assert 'aria-describedby="id_amount-error"' in page
+    assert 'class="govuk-input govuk-input--error"' in page
+
+
+def test_a_hint_and_an_error_are_both_announced():
+    form = SpendForm({"amount": "1", "description": ""})
+    form.is_valid()
+
+    page = str(form["description"].as_field_group())
+
+    assert 'id="id_description-hint"' in page and 'id="id_description-error"' in page
+    assert 'aria-describedby="id_description-hint id_description-error"' in page
