@@ -14,6 +14,8 @@ the page is checked with, e.g. a draft and a published case study).
   their own region's object and with another region's. Without one, a rule is a set of roles.
 * ``NOT_OFFERED`` means nobody may use the method: 405 Method Not Allowed, or refused before the
   method is looked at (sign-in, the admin's staff check, the API's authentication).
+* Methods NOT_OFFERED and the anonymous visitor are checked with the own side only: both are
+  refused before any object is looked at.
 
 Roles are the ``riia.Role`` values (workforce_lead, dcs, chief_executive, la_viewer,
 programme_manager, sub_regional_lead, riia_member, msp_uploader, msp_viewer, agency_contact), plus

@@ -16,7 +16,14 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from breaches.models import BreachRecord, BreachRequestStatus, Sanction, SanctionPolicy, TrainingFundEntry
+from breaches.models import (
+    BreachRecord,
+    BreachRequest,
+    BreachRequestStatus,
+    Sanction,
+    SanctionPolicy,
+    TrainingFundEntry,
+)
 from casestudies.models import CaseStudy, Resource
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
@@ -57,10 +64,10 @@ class Side:
     notification: Notification  # addressed to ``author``
     rate_card_draft: RateCard
     exemption: Exemption
-    request_draft: object
-    request_awaiting_signatures: object
-    request_awaiting_decision: object
-    request_approved: object
+    request_draft: BreachRequest
+    request_awaiting_signatures: BreachRequest
+    request_awaiting_decision: BreachRequest
+    request_approved: BreachRequest
     record_confirmed: BreachRecord
     record_suggested: BreachRecord
     sanction_policy: SanctionPolicy
