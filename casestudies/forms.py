@@ -1,7 +1,7 @@
 from django import forms
 
 from casestudies.models import CaseStudy, Resource, Tag
-from casestudies.rules import la_memberships
+from casestudies.rules import writer_las
 from casestudies.services import CaseStudyData, resource_max_bytes
 from riia.forms import GovukForm
 from riia.models import MSP, Agency, LocalAuthority
@@ -63,7 +63,7 @@ class CaseStudyForm(GovukForm):
     def __init__(self, *args, user, case_study: CaseStudy | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if case_study is None:
-            las = la_memberships(user)
+            las = writer_las(user)
             self.fields["local_authority"].queryset = LocalAuthority.objects.filter(pk__in=[la.pk for la in las])
             region_ids = {la.region_id for la in las}
             if len(las) == 1:

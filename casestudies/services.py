@@ -18,12 +18,13 @@ from casestudies.rules import (
     can_add_resource_to_region,
     can_change_case_study,
     can_change_resource,
-    is_case_study_author_side,
     is_case_study_reviewer,
+    is_case_study_writer,
+    is_la_writer,
 )
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
-from riia.rules import is_la_member, is_programme_manager_of
+from riia.rules import is_programme_manager_of
 from riia.selectors import people_with_region_role
 from riia.services import audit_record, notification_send, required_text, snapshot
 
@@ -118,8 +119,11 @@ def case_study_create(
 ) -> CaseStudy:
     """Draft a case study for an LA the author belongs to, or (for a programme manager) for the region."""
     if local_authority is not None:
-        if not is_la_member(actor, local_authority):
-            raise DomainError("You can only write case studies for a local authority you work for.")
+        if not is_la_writer(actor, local_authority):
+            raise DomainError(
+                "You can only write case studies for a local authority where you are "
+                "the workforce lead, DCS or chief executive."
+            )
         region = local_authority.region
     elif region is None or not is_programme_manager_of(actor, region):
         raise DomainError("Select the local authority you are writing for.", field="local_authority")
@@ -161,7 +165,7 @@ def case_study_update(*, case_study: CaseStudy, actor: User, data: CaseStudyData
 def case_study_submit(*, case_study: CaseStudy, actor: User) -> CaseStudy:
     allowed_from = {Status.DRAFT, Status.RETURNED}
     case_study = CaseStudy.objects.select_for_update().select_related("region").get(pk=case_study.pk)
-    if not is_case_study_author_side(actor, case_study):
+    if not is_case_study_writer(actor, case_study):
         raise DomainError("Only someone from the local authority that wrote this case study can send it for review.")
     if case_study.status not in allowed_from:
         raise DomainError(f"This case study is {case_study.get_status_display().lower()}, so it cannot be sent again.")
@@ -344,7 +348,7 @@ def resource_create(
         region, owner_la, share_nationally = case_study.region, case_study.author_la, case_study.share_nationally
     elif region is None or not can_add_resource_to_region(actor, region):
         raise DomainError("You can only add resources to the library of a region you work in.")
-    if owner_la is not None and case_study is None and not is_la_member(actor, owner_la):
+    if owner_la is not None and case_study is None and not is_la_writer(actor, owner_la):
         owner_la = None
     resource = Resource.objects.create(
         title=title,

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casestudies import selectors, services
 from casestudies.forms import CaseStudyForm, ResourceForm, ResourceVersionForm, ReturnForm, SearchForm
-from casestudies.rules import la_memberships, programme_manager_regions
+from casestudies.rules import library_regions, writer_las
 from riia.errors import DomainError
-from riia.models import Region
+from riia.models import LocalAuthority, Region
 
 # A request body this much bigger than the file limit is refused before Django parses it.
 _FORM_OVERHEAD = 64 * 1024
@@ -36,9 +36,19 @@ def _refuse_large(request: HttpRequest, form_class, **kwargs) -> forms.Form:
     return form
 
 
+# What a refused person is told; the rules themselves are in casestudies/rules.py.
+REFUSALS = {
+    "casestudies.add_casestudy": "Only a local authority's workforce lead, DCS or chief executive can write a case study.",
+    "casestudies.add_resource": "Only a local authority's workforce lead, DCS or chief executive, or the programme "
+    "manager, can add a resource to a region's library.",
+    "casestudies.change_casestudy": "You cannot change this case study.",
+    "casestudies.change_resource": "You cannot add a version of this resource.",
+}
+
+
 def _require(request: HttpRequest, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
-        raise PermissionDenied("You cannot do that.")
+        raise PermissionDenied(REFUSALS.get(perm, "You cannot do that."))
 
 
 # --- Case studies ---------------------------------------------------------------------------
@@ -70,8 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not la_memberships(request.user):
-        raise PermissionDenied("Only people working for a local authority can write a case study here.")
+    _require(request, "casestudies.add_casestudy")
     form = CaseStudyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +186,7 @@ class StandaloneResourceForm(ResourceForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ids = {la.region_id for la in la_memberships(user)} | {r.pk for r in programme_manager_regions(user)}
+        ids = {region.pk for region in library_regions(user)}
         self.fields["region"].queryset = Region.objects.filter(pk__in=ids)
         if len(ids) == 1:
             # One choice: no question to ask.
@@ -187,6 +196,11 @@ class StandaloneResourceForm(ResourceForm):
 
     def clean_region(self) -> Region | None:
         return self.cleaned_data.get("region") or getattr(self, "only_region", None)
+
+
+def _owner_la(request: HttpRequest, region: Region | None) -> LocalAuthority | None:
+    """A library resource belongs to the writer's LA in that region (its people may version it)."""
+    return next((la for la in writer_las(request.user) if region and la.region_id == region.pk), None)
 
 
 @require_GET
@@ -200,6 +214,10 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 def resource_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a resource to a case study (``pk``) or, without one, to a region's library."""
     case_study = selectors.case_study_get(user=request.user, pk=pk) if pk else None
+    if case_study:
+        _require(request, "casestudies.change_casestudy", case_study)
+    else:
+        _require(request, "casestudies.add_resource")
     form_class, kwargs = (ResourceForm, {}) if case_study else (StandaloneResourceForm, {"user": request.user})
     if request.method == "POST" and _body_too_large(request):
         form = _refuse_large(request, form_class, **kwargs)
@@ -217,7 +235,7 @@ def resource_create(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     body=c["body"],
                     upload=c["file"],
                     region=c.get("region"),
-                    owner_la=next(iter(la_memberships(request.user)), None),
+                    owner_la=_owner_la(request, c.get("region")),
                     share_nationally=c.get("share_nationally", False),
                 )
             except DomainError as error:

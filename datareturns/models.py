@@ -11,7 +11,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from rates.models import MONEY, EngagementType, RoleGrade
-from riia.models import MSP, Agency, LocalAuthority
+from riia.models import MSP, Agency, LeaveReason, LocalAuthority
 
 # Hard bounds the database keeps; the upload parser refuses the same values with a message.
 MAX_UPLOAD_RATE = Decimal("500.00")
@@ -32,16 +32,6 @@ class Flag(models.TextChoices):
     def column(cls, code: str) -> str:
         """The boolean column that holds a flag."""
         return f"flag_{code}"
-
-
-class LeaveReason(models.TextChoices):
-    RESIGNED = "resigned", "Resigned"
-    RETIRED = "retired", "Retired"
-    DISMISSED = "dismissed", "Dismissed"
-    REDUNDANCY = "redundancy", "Redundancy"
-    PROBATION = "probation", "Left during probation"
-    END_OF_FIXED_TERM = "end_of_fixed_term", "End of fixed term"
-    OTHER = "other", "Other"
 
 
 class Upload(models.Model):

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from datareturns.models import MAX_HOURS_PER_WEEK, MAX_UPLOAD_RATE, LeaveReason
+from datareturns.models import MAX_HOURS_PER_WEEK, MAX_UPLOAD_RATE
 from datareturns.parsing import Columns, RowError
 from datareturns.refs import ReferenceMaps
 from rates.models import EngagementType
+from riia.models import LeaveReason
 from riia.privacy import normalise_registration, registration_hash
 
 PLACEMENT_COLUMNS = Columns(

@@ -2,9 +2,11 @@
 notifications and the audit record."""
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -55,8 +57,37 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        """Django lets an active superuser pass every check; here that holds only for checks without an
+        object (the admin's model permissions). Rules about an object (this region, this breach request)
+        hold for a superuser as for anyone: keeping the admin is not a role in every organisation, and
+        the services, which ask the same rules directly, would refuse them anyway."""
+        if obj is None:
+            return super().has_perm(perm, obj)
+        if not self.is_active:
+            return False
+        for backend in auth.get_backends():
+            try:
+                if hasattr(backend, "has_perm") and backend.has_perm(self, perm, obj):
+                    return True
+            except PermissionDenied:
+                return False
+        return False
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class LeaveReason(models.TextChoices):
+    """Why a worker left a permanent post (the leavers upload's ``leave_reason``)."""
+
+    RESIGNED = "resigned", "Resigned"
+    RETIRED = "retired", "Retired"
+    DISMISSED = "dismissed", "Dismissed"
+    REDUNDANCY = "redundancy", "Redundancy"
+    PROBATION = "probation", "Left during probation"
+    END_OF_FIXED_TERM = "end_of_fixed_term", "End of fixed term"
+    OTHER = "other", "Other"
 
 
 def default_cool_off_exceptions() -> list[str]:
@@ -85,8 +116,8 @@ class Region(models.Model):
         default=default_cool_off_exceptions,
         blank=True,
         help_text=(
-            "Permanent leave reasons that do not start the cool-off period (codes of "
-            "datareturns.models.LeaveReason, e.g. redundancy, probation). Not fixed nationally, so each region sets its own."
+            "Permanent leave reasons that do not start the cool-off period (LeaveReason codes, e.g. "
+            "redundancy, probation). Not fixed nationally, so each region sets its own."
         ),
     )
     breach_decision_level = models.CharField(

@@ -18,7 +18,9 @@ from django.utils.text import slugify
 
 from riia.errors import DomainError
 from riia.models import (
+    MSP,
     AuditRecord,
+    LeaveReason,
     LocalAuthority,
     Membership,
     Notification,
@@ -140,7 +142,8 @@ def notification_mark_all_read(*, actor: User) -> int:
 # --- Memberships ----------------------------------------------------------------------------
 
 
-def _organisation_field(role: str) -> str:
+def membership_organisation_field(role: str) -> str:
+    """The Membership column that names the organisation a role belongs to."""
     if role in Role.la_roles():
         return "local_authority"
     if role == Role.SUB_REGIONAL_LEAD:
@@ -155,7 +158,7 @@ def _organisation_field(role: str) -> str:
 @transaction.atomic
 def membership_grant(*, user: User, role: str, organisation: models.Model, actor: User | None) -> Membership:
     """Give a person a role in an organisation (idempotent: an existing current role is returned)."""
-    field = _organisation_field(role)
+    field = membership_organisation_field(role)
     expected = Membership._meta.get_field(field).related_model
     if not isinstance(organisation, expected):
         raise DomainError(
@@ -194,6 +197,79 @@ def membership_end(*, membership: Membership, actor: User | None) -> Membership:
         after={"ended_at": membership.ended_at},
     )
     return membership
+
+
+# --- Region settings and the LAs an MSP serves ----------------------------------------------
+# Both decide who may do what (who decides a breach request, which LAs' data an MSP writes), so
+# each change is audited with its before and after.
+
+REGION_SETTINGS = (
+    "programme_body",
+    "cool_off_months",
+    "cool_off_exceptions",
+    "breach_decision_level",
+    "regional_decision_required",
+)
+
+
+@transaction.atomic
+def region_settings_update(
+    *,
+    region: Region,
+    actor: User | None,
+    programme_body: str,
+    cool_off_months: int,
+    breach_decision_level: str,
+    regional_decision_required: bool,
+    cool_off_exceptions: list[str] | None = None,
+) -> Region:
+    """Change a region's MOU settings. ``cool_off_exceptions`` (leave reasons that do not start the
+    cool-off period) is left as it is when not given."""
+    if cool_off_months < 3:
+        raise DomainError(
+            "The cool-off period must be at least 3 months, the national minimum", field="cool_off_months"
+        )
+    if breach_decision_level not in Region.DecisionLevel.values:
+        raise DomainError("Select who decides breach requests", field="breach_decision_level")
+    if cool_off_exceptions is not None:
+        unknown = sorted(set(cool_off_exceptions) - set(LeaveReason.values))
+        if unknown:
+            raise DomainError(
+                f"{', '.join(unknown)} is not a leave reason. Use: {', '.join(LeaveReason.values)}",
+                field="cool_off_exceptions",
+            )
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    before = snapshot(region, REGION_SETTINGS)
+    if cool_off_exceptions is not None:
+        region.cool_off_exceptions = sorted(set(cool_off_exceptions))
+    region.programme_body = programme_body.strip()
+    region.cool_off_months = cool_off_months
+    region.breach_decision_level = breach_decision_level
+    region.regional_decision_required = regional_decision_required
+    after = snapshot(region, REGION_SETTINGS)
+    if after != before:
+        region.save(update_fields=list(REGION_SETTINGS))
+        audit_record(actor=actor, action="region.settings_changed", obj=region, before=before, after=after)
+    return region
+
+
+@transaction.atomic
+def msp_local_authorities_set(*, msp: MSP, local_authorities: Iterable[LocalAuthority], actor: User | None) -> MSP:
+    """Say which LAs an MSP serves (and so for which LAs its people may read and upload)."""
+    msp = MSP.objects.select_for_update().get(pk=msp.pk)
+    wanted = {la.pk: la for la in local_authorities}
+    before = sorted(msp.local_authorities.values_list("old_code", flat=True))
+    msp.local_authorities.set(wanted.values())
+    after = sorted(la.old_code for la in wanted.values())
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="msp.local_authorities_set",
+            obj=msp,
+            before={"local_authorities": before},
+            after={"local_authorities": after},
+        )
+    return msp
 
 
 # --- Reference data -------------------------------------------------------------------------

@@ -135,6 +135,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def api_key_created(request: HttpRequest) -> HttpResponse:
+    _require_key_manager(request)
     shown = request.session.pop(NEW_API_KEY_SESSION, None)
     if shown is None:
         messages.info(

@@ -13,13 +13,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm
 from breaches.models import BreachRequest
+from breaches.rules import is_decider_for
 from breaches.selectors import requests as selectors
 from breaches.services import requests as services
 from datareturns.selectors import placements_using_breach_request
 from rates.models import EngagementType, RoleGrade
 from riia.errors import DomainError
-from riia.models import LocalAuthority
+from riia.models import LocalAuthority, Role
+from riia.rules import is_chief_executive_of, is_dcs_of, is_workforce_lead_of
 from riia.selectors import region_get
+
+
+def _require_role(allowed: bool, who: str) -> None:
+    """Refuse someone without the role before reading the form. The state (already signed, withdrawn
+    meanwhile) is the service's to check, so that its refusal can say why."""
+    if not allowed:
+        raise PermissionDenied(f"Only {who} can do this.")
+
+
+def _is_signatory(user, breach_request: BreachRequest) -> bool:
+    la = breach_request.local_authority
+    return is_dcs_of(user, la) or is_chief_executive_of(user, la)
 
 
 @require_GET
@@ -124,6 +138,7 @@ def request_check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(is_workforce_lead_of(request.user, breach_request.local_authority), "the workforce lead")
     try:
         services.breach_request_submit(breach_request=breach_request, actor=request.user)
     except DomainError as error:
@@ -191,10 +206,12 @@ def _act_on_detail(
 @require_POST
 def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(_is_signatory(request.user, breach_request), "the local authority's DCS or chief executive")
+    posted = request.POST.get("role", "")
     return _act_on_detail(
         request,
         breach_request,
-        SignForm(request.POST, roles=[request.POST.get("role", "")]),
+        SignForm(request.POST, roles=[posted] if posted in Role.values else []),
         form_name="sign_form",
         act=lambda data: services.breach_request_sign(
             breach_request=breach_request, actor=request.user, role=data["role"]
@@ -206,6 +223,10 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(
+        _is_signatory(request.user, breach_request) or is_decider_for(request.user, breach_request.local_authority),
+        "the local authority's DCS or chief executive, or the person who decides",
+    )
     return _act_on_detail(
         request,
         breach_request,
@@ -222,6 +243,7 @@ def request_return(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject; the decide form also offers "return for more information"."""
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(is_decider_for(request.user, breach_request.local_authority), "the person who decides")
 
     def decide(data: dict) -> None:
         if data["outcome"] == DecideForm.RETURN:

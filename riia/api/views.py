@@ -74,7 +74,7 @@ class WhoAmIView(APIView):
                         "role_name": m.get_role_display(),
                         "organisation": organisation_data(m.organisation),
                     }
-                    for m in memberships_for(request.user)
+                    for m in memberships_for(user=request.user)
                 ],
             }
         return Response(WhoAmISerializer(data).data)

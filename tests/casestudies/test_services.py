@@ -25,7 +25,7 @@ def test_la_member_drafts_a_case_study_for_their_la(workforce_lead, la, complete
 
 
 def test_drafting_for_another_la_is_refused(second_la_lead, la, complete_data):
-    with pytest.raises(DomainError, match="local authority you work for"):
+    with pytest.raises(DomainError, match="local authority where you are the workforce lead"):
         services.case_study_create(actor=second_la_lead, local_authority=la, data=complete_data)
     assert not CaseStudy.objects.exists()
 

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
+from riia import services
 from riia.errors import DomainError
 from riia.models import AuditRecord, Membership, Notification, Role
 from riia.services import (
@@ -115,3 +116,70 @@ def test_require_programme_manager_allows_only_the_region_s_programme_manager(
     for person in (foreign_programme_manager, workforce_lead):
         with pytest.raises(DomainError, match="Only the programme manager of West Midlands can publish a rate card."):
             require_programme_manager(person, region, "publish a rate card")
+
+
+def test_region_settings_update_is_audited_with_before_and_after(region, programme_manager):
+    services.region_settings_update(
+        region=region,
+        actor=programme_manager,
+        programme_body="WMC",
+        cool_off_months=6,
+        breach_decision_level="sub_regional",
+        regional_decision_required=False,
+    )
+
+    region.refresh_from_db()
+    assert (region.cool_off_months, region.breach_decision_level) == (6, "sub_regional")
+    record = AuditRecord.objects.get(action="region.settings_changed")
+    assert record.before["cool_off_months"] == 12 and record.after["regional_decision_required"] is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"cool_off_months": 2}, "cool_off_months"), ({"breach_decision_level": "x"}, "breach_decision_level")],
+)
+def test_region_settings_below_the_national_rules_are_refused(region, changes, field):
+    settings = {"programme_body": "", "cool_off_months": 12, "breach_decision_level": "regional"}
+    with pytest.raises(DomainError) as error:
+        services.region_settings_update(
+            region=region, actor=None, regional_decision_required=True, **settings | changes
+        )
+
+    assert error.value.field == field
+    region.refresh_from_db()
+    assert region.cool_off_months == 12 and not AuditRecord.objects.exists()
+
+
+def test_msp_local_authorities_set_audits_a_change_only(msp, la, second_la):
+    services.msp_local_authorities_set(msp=msp, local_authorities=[la, second_la], actor=None)
+    services.msp_local_authorities_set(msp=msp, local_authorities=[second_la, la], actor=None)
+
+    assert set(msp.local_authorities.all()) == {la, second_la}
+    record = AuditRecord.objects.get(action="msp.local_authorities_set")
+    assert record.before == {"local_authorities": [la.old_code]}
+    assert record.after == {"local_authorities": sorted([la.old_code, second_la.old_code])}
+
+
+def test_region_cool_off_exceptions_change_through_the_service(region):
+    services.region_settings_update(
+        region=region,
+        actor=None,
+        programme_body="",
+        cool_off_months=12,
+        breach_decision_level="regional",
+        regional_decision_required=True,
+        cool_off_exceptions=["probation"],
+    )
+
+    region.refresh_from_db()
+    assert region.cool_off_exceptions == ["probation"]
+    with pytest.raises(DomainError, match="holiday is not a leave reason"):
+        services.region_settings_update(
+            region=region,
+            actor=None,
+            programme_body="",
+            cool_off_months=12,
+            breach_decision_level="regional",
+            regional_decision_required=True,
+            cool_off_exceptions=["holiday"],
+        )
