@@ -121,7 +121,10 @@ class AxeChecker:
         self.user = None  # the last person the sign_in fixture signed in
         self.pages_checked = 0
         self.violations: dict[tuple, AxeViolation] = {}
-        page.add_locator_handler(page.locator(f"html:not([{_CHECKED}])"), self.check_current_page)
+        # no_wait_after: a script may change the page just after the check (a fetch filling in figures),
+        # which marks it unchecked again; Playwright must not wait for the mark, but check again at the
+        # next action.
+        page.add_locator_handler(page.locator(f"html:not([{_CHECKED}])"), self.check_current_page, no_wait_after=True)
         goto = page.goto
 
         def check_then_goto(*args, **kwargs):
