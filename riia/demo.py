@@ -24,12 +24,28 @@ LA_ROLE_PREFIX = {
     Role.LA_VIEWER: "viewer",
 }
 
-# Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
+# One MSP per demo region, and one serving shire counties of the West Midlands and outer London
+# boroughs (an MSP may serve LAs in several regions).
+NATIONAL_MSP_LAS = {"herefordshire", "shropshire", "worcestershire", "brent", "ealing", "harrow"}
+DEMO_MSPS = [
+    (
+        "demo-msp-midlands",
+        "Demo MSP Midlands",
+        lambda la: la.region.slug == "west-midlands" and la.slug not in NATIONAL_MSP_LAS,
+    ),
+    ("demo-msp-london", "Demo MSP London", lambda la: la.region.slug == "london" and la.slug not in NATIONAL_MSP_LAS),
+    ("demo-msp-national", "Demo MSP National", lambda la: la.slug in NATIONAL_MSP_LAS),
+]
+
+# Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here. Each
+# runs in a transaction of its own, unless it has ``commits_itself = True`` (the placement upload
+# service commits its claim before the rows, so it cannot run inside one).
 DEMO_LOADERS: list[str] = [
     "rates.demo.load",
     "breaches.demo.load_requests",
     "breaches.demo_register.load",
     "casestudies.demo.load",
+    "datareturns.demo.load",
 ]
 
 
@@ -69,6 +85,7 @@ EXAMPLES = [
     (f"member.london@{DEMO_DOMAIN}", "RIIA member, London"),
     (f"uploader.demo-msp-midlands@{DEMO_DOMAIN}", "MSP uploader"),
     (f"viewer.demo-msp-london@{DEMO_DOMAIN}", "MSP viewer"),
+    (f"uploader.demo-msp-national@{DEMO_DOMAIN}", "MSP uploader (LAs in both regions)"),
     (f"contact.northside-social-care-recruitment@{DEMO_DOMAIN}", "agency contact"),
     (f"admin@{DEMO_DOMAIN}", "reference data admin (Django admin)"),
 ]
@@ -97,8 +114,20 @@ class _People:
         return user
 
 
-@transaction.atomic
 def demo_load(*, reset_password: bool = False) -> DemoResult:
+    with transaction.atomic():
+        result = _people_load(reset_password=reset_password)
+    for path in DEMO_LOADERS:
+        loader = import_string(path)
+        if getattr(loader, "commits_itself", False):
+            result.lines.extend(loader())
+        else:
+            with transaction.atomic():
+                result.lines.extend(loader())
+    return result
+
+
+def _people_load(*, reset_password: bool) -> DemoResult:
     call_command("load_reference_data", stdout=StringIO())
     password = secrets.token_urlsafe(9)
     people = _People(make_password(password), reset_password)
@@ -120,12 +149,9 @@ def demo_load(*, reset_password: bool = False) -> DemoResult:
             person = people.get(f"{prefix}.{la.slug}", f"Demo {role.label} ({la.name})", role.label)
             membership_grant(user=person, role=role, organisation=la, actor=None)
 
-    for slug, name, region_slug in [
-        ("demo-msp-midlands", "Demo MSP Midlands", "west-midlands"),
-        ("demo-msp-london", "Demo MSP London", "london"),
-    ]:
+    for slug, name, serves in DEMO_MSPS:
         msp, _ = MSP.objects.get_or_create(slug=slug, defaults={"name": name})
-        msp.local_authorities.add(*[la for la in las if la.region.slug == region_slug])
+        msp.local_authorities.add(*[la for la in las if serves(la)])
         for role, prefix in [(Role.MSP_UPLOADER, "uploader"), (Role.MSP_VIEWER, "viewer")]:
             person = people.get(f"{prefix}.{slug}", f"Demo {role.label} ({name})", role.label)
             membership_grant(user=person, role=role, organisation=msp, actor=None)
@@ -142,6 +168,4 @@ def demo_load(*, reset_password: bool = False) -> DemoResult:
 
     result = DemoResult(password=password if (people.created or reset_password) else None)
     result.people_created = people.created
-    for path in DEMO_LOADERS:
-        result.lines.extend(import_string(path)())
     return result
