@@ -87,7 +87,7 @@ def placement_check(
         )
 
     for leaver in refs.leavers.get(placement.worker_hash, ()):
-        if leaver.region_id != region.id or leaver.leave_reason in refs.cool_off_exceptions:
+        if leaver.region_id != region.id or leaver.leave_reason in region.cool_off_exceptions:
             continue
         free_from = add_months(leaver.leave_date, region.cool_off_months)
         if leaver.leave_date <= start < free_from:

@@ -69,6 +69,7 @@ class Upload(models.Model):
         related_name="uploads",
         help_text="The LA that sent it (leavers, or placements of an LA without an MSP).",
     )
+    api_key = models.ForeignKey("riia.ApiKey", on_delete=models.PROTECT, null=True, blank=True, related_name="uploads")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

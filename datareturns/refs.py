@@ -6,9 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
-from django.db.models import Q
-
 from breaches.lookup import ApprovalTable, approval_table_load
 from datareturns.models import Leaver
 from rates.lookup import CapTable, cap_table_load
@@ -38,6 +35,7 @@ class RegionRef:
     id: int
     name: str
     cool_off_months: int
+    cool_off_exceptions: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +55,6 @@ class ReferenceMaps:
     regions: dict[int, RegionRef]
     cap_tables: dict[int, CapTable]
     approvals: ApprovalTable
-    cool_off_exceptions: frozenset[str]
     leavers: dict[str, list[LeaverRef]] = field(default_factory=dict)
     agencies: dict[str, int] = field(default_factory=dict)
 
@@ -91,11 +88,10 @@ def reference_maps_load(
         writable = {local_authority.pk}
         scope = f"you can send data only for {local_authority.name}."
     region_ids = {la.region_id for la in las.values() if la.id in writable}
-    grades = [
-        GradeRef(g.pk, g.code, g.name, g.core_type, g.region_id)
-        for g in RoleGrade.objects.filter(Q(region__isnull=True) | Q(region_id__in=region_ids))
-    ]
-    regions = {r.pk: RegionRef(r.pk, r.name, r.cool_off_months) for r in Region.objects.filter(pk__in=region_ids)}
+    # Every grade (a few dozen), so that a local grade of another region is named as such.
+    grades = [GradeRef(g.pk, g.code, g.name, g.core_type, g.region_id) for g in RoleGrade.objects.all()]
+    region_rows = list(Region.objects.filter(pk__in=region_ids))
+    regions = {r.pk: RegionRef(r.pk, r.name, r.cool_off_months, frozenset(r.cool_off_exceptions)) for r in region_rows}
     maps = ReferenceMaps(
         las_by_code=las,
         writable_la_ids=writable,
@@ -103,9 +99,8 @@ def reference_maps_load(
         grades_by_code={g.code: g for g in grades},
         grades_by_id={g.id: g for g in grades},
         regions=regions,
-        cap_tables={region.pk: cap_table_load(region=region) for region in Region.objects.filter(pk__in=region_ids)},
+        cap_tables={region.pk: cap_table_load(region=region) for region in region_rows},
         approvals=approval_table_load(local_authority_ids=writable),
-        cool_off_exceptions=frozenset(settings.DATARETURNS_COOL_OFF_EXCEPTIONS_DEFAULT),
         agencies={agency_key(name): pk for pk, name in Agency.objects.values_list("pk", "name")},
     )
     if with_leavers:

@@ -83,7 +83,7 @@ def uploads_visible_to(viewer) -> QuerySet[Upload]:
         elif m.role == Role.PROGRAMME_MANAGER:
             scope |= Q(local_authority__region_id=m.region_id) | Q(msp__local_authorities__region_id=m.region_id)
     ids = Upload.objects.filter(scope).values("pk")
-    return Upload.objects.filter(pk__in=ids).select_related("msp", "local_authority", "uploaded_by")
+    return Upload.objects.filter(pk__in=ids).select_related("msp", "local_authority", "uploaded_by", "api_key")
 
 
 def placement_history(*, placement: Placement):

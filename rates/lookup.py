@@ -69,6 +69,10 @@ class CapTable:
         self._exemptions: dict[tuple[int, int], list[Exemption]] = defaultdict(list)
         for exemption in exemptions:
             self._exemptions[(exemption.local_authority_id, exemption.role_grade_id)].append(exemption)
+        grades = list(grades)
+        # Role grade codes usable in this region (national grades and the region's local ones), for
+        # turning an uploaded row's code into an id without a query.
+        self.grade_ids_by_code: dict[str, int] = {g.code: g.pk for g in grades}
         # A local grade without its own cap is judged against its core type's national grade.
         national = {g.core_type: g.pk for g in grades if g.region_id is None}
         self._fallback = {g.pk: national.get(g.core_type) for g in grades if g.region_id is not None}

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from rest_framework_api_key.models import APIKey as LibraryAPIKey
 
-from riia.models import MSP, Agency, AuditRecord, LocalAuthority, Membership, Region, SubRegionalGroup, User
+from riia.models import MSP, Agency, ApiKey, AuditRecord, LocalAuthority, Membership, Region, SubRegionalGroup, User
 
 
 class ReadOnlyAdminMixin:
@@ -87,3 +88,18 @@ class AuditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_repr"]
     date_hierarchy = "created_at"
+
+
+# The library's own key model is unused (ours is riia.ApiKey): keep it out of the admin.
+admin.site.unregister(LibraryAPIKey)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: keys are made and revoked on the API keys page or by the command, through the service."""
+
+    list_display = ["name", "prefix", "msp", "local_authority", "created", "expiry_date", "last_used_at", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "prefix", "msp__name", "local_authority__name"]
+    list_select_related = ["msp", "local_authority"]
+    exclude = ["hashed_key"]

@@ -125,3 +125,50 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class ApiKeyCreateForm(GovukForm):
+    """Which organisation a new key acts for (among those the person looks after), its name and expiry."""
+
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        help_text="The key will send and read data as this organisation.",
+        error_messages={
+            "required": "Select the organisation",
+            "invalid_choice": "Select an organisation from the list",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=50,
+        help_text="So you can tell keys apart, like ‘Nightly upload from our MSP system’.",
+        error_messages={
+            "required": "Enter a name for the key",
+            "max_length": "The name must be 50 characters or fewer",
+        },
+    )
+    expiry_date = GovukDateField(
+        label="Expiry date (optional)",
+        what="the expiry date",
+        required=False,
+        help_text="The key stops working at the start of this day. Leave it blank for a key that does not "
+        "expire. For example, 31 3 2027",
+    )
+
+    def __init__(self, *args, msps, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._organisations = {f"msp-{m.pk}": ("msp", m) for m in msps}
+        self._organisations.update({f"la-{la.pk}": ("local_authority", la) for la in local_authorities})
+        groups = [
+            ("MSPs", [(key, str(org)) for key, (kind, org) in self._organisations.items() if kind == "msp"]),
+            (
+                "Local authorities",
+                [(key, str(org)) for key, (kind, org) in self._organisations.items() if kind == "local_authority"],
+            ),
+        ]
+        self.fields["organisation"].choices = [("", "Select an organisation"), *[g for g in groups if g[1]]]
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data as ``riia.services_keys.api_key_create`` takes it."""
+        kind, organisation = self._organisations[self.cleaned_data["organisation"]]
+        return {kind: organisation, "name": self.cleaned_data["name"], "expiry_date": self.cleaned_data["expiry_date"]}

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 
 class UserManager(BaseUserManager["User"]):
@@ -58,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+def default_cool_off_exceptions() -> list[str]:
+    return list(settings.RIIA_COOL_OFF_EXCEPTIONS_DEFAULT)
+
+
 class Region(models.Model):
     """A Regional Improvement and Innovation Alliance (RIIA) and the settings of its MOU."""
 
@@ -75,6 +80,14 @@ class Region(models.Model):
         default=3,
         validators=[MinValueValidator(3)],
         help_text="Months a worker who left a permanent post in the region must wait before agency work here.",
+    )
+    cool_off_exceptions = models.JSONField(
+        default=default_cool_off_exceptions,
+        blank=True,
+        help_text=(
+            "Permanent leave reasons that do not start the cool-off period (codes of "
+            "datareturns.models.LeaveReason, e.g. redundancy, probation). Not fixed nationally, so each region sets its own."
+        ),
     )
     breach_decision_level = models.CharField(
         max_length=20, choices=DecisionLevel.choices, default=DecisionLevel.REGIONAL
@@ -351,3 +364,77 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class ApiKeyManager(APIKeyManager):
+    def assign_key(self, obj: "ApiKey") -> str:
+        # The library's primary key is "<prefix>.<hash>"; ours is a plain integer, so that no URL,
+        # audit record or log line ever carries the hash.
+        key = super().assign_key(obj)
+        obj.id = None
+        return key
+
+
+class ApiKey(AbstractAPIKey):
+    """A key that lets one organisation (an MSP, or an LA) call the API without a person signing in.
+    Only its hash is stored (djangorestframework-api-key); the key itself is shown once, when made.
+    Made and revoked only by ``riia.services_keys``."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    id = models.BigAutoField(primary_key=True)
+    msp = models.ForeignKey(MSP, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when an operator made it with the management command.",
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ApiKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="api_key_belongs_to_one_organisation",
+                condition=Q(msp__isnull=False, local_authority__isnull=True)
+                | Q(msp__isnull=True, local_authority__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="api_key_revoked_when_revoked_at",
+                condition=Q(revoked=False, revoked_at__isnull=True) | Q(revoked=True, revoked_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}) for {self.organisation}"
+
+    @property
+    def organisation(self) -> MSP | LocalAuthority:
+        return self.msp or self.local_authority
+
+    @property
+    def kind(self) -> str:
+        return "msp" if self.msp_id else "la"
+
+    @property
+    def status(self) -> "ApiKey.Status":
+        if self.revoked:
+            return self.Status.REVOKED
+        if self.has_expired:
+            return self.Status.EXPIRED
+        return self.Status.ACTIVE

@@ -33,6 +33,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Breach register", reverse("breaches:register")))
     if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
         items.append(("Case studies", reverse("casestudies:index")))
+    if user.has_perm("riia.manage_api_keys"):
+        items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
     if user.is_staff:

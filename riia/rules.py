@@ -130,3 +130,52 @@ def can_view_la(user: User, la: LocalAuthority | None) -> bool:
 rules.add_perm("riia.view_region", is_region_member)
 rules.add_perm("riia.manage_region", is_programme_manager_of)
 rules.add_perm("riia.view_localauthority", can_view_la)
+
+
+# --- API keys -------------------------------------------------------------------------------
+# A programme manager looks after the keys of the MSPs serving their region's LAs and of those LAs;
+# an MSP uploader, those of their own MSP. LAs' own staff and MSP viewers may not make keys.
+
+if TYPE_CHECKING:
+    from riia.models import MSP, ApiKey
+
+
+def _programme_manager_region_ids(user: User) -> set[int]:
+    return {m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER}
+
+
+@rules.predicate
+def can_manage_msp_keys(user: User, msp: MSP | None) -> bool:
+    if msp is None:
+        return False
+    memberships = current_memberships(user)
+    if any(m.role == Role.MSP_UPLOADER and m.msp_id == msp.pk for m in memberships):
+        return True
+    regions = _programme_manager_region_ids(user)
+    return bool(regions) and msp.local_authorities.filter(region_id__in=regions).exists()
+
+
+@rules.predicate
+def can_manage_la_keys(user: User, la: LocalAuthority | None) -> bool:
+    return la is not None and la.region_id in _programme_manager_region_ids(user)
+
+
+@rules.predicate
+def can_manage_api_keys(user: User) -> bool:
+    """Whether the person looks after any keys at all (the API keys page and its link)."""
+    return any(m.role in (Role.PROGRAMME_MANAGER, Role.MSP_UPLOADER) for m in current_memberships(user))
+
+
+@rules.predicate
+def can_manage_api_key(user: User, api_key: ApiKey | None) -> bool:
+    if api_key is None:
+        return False
+    if api_key.msp_id:
+        return can_manage_msp_keys(user, api_key.msp)
+    return can_manage_la_keys(user, api_key.local_authority)
+
+
+rules.add_perm("riia.manage_msp_api_keys", can_manage_msp_keys)
+rules.add_perm("riia.manage_la_api_keys", can_manage_la_keys)
+rules.add_perm("riia.manage_api_keys", can_manage_api_keys)
+rules.add_perm("riia.manage_apikey", can_manage_api_key)

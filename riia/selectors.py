@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from riia.models import LocalAuthority, Membership, Notification, Region, Role, User
+from riia.models import MSP, ApiKey, LocalAuthority, Membership, Notification, Region, Role, User
 from riia.rules import current_memberships
 
 
@@ -79,3 +79,42 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 
 def notifications_unread_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+def _programme_manager_regions(user: User) -> list[int]:
+    return [m.region_id for m in current_memberships(user) if m.role == Role.PROGRAMME_MANAGER]
+
+
+def _uploader_msps(user: User) -> list[int]:
+    return [m.msp_id for m in current_memberships(user) if m.role == Role.MSP_UPLOADER]
+
+
+def api_key_msps_for(*, user: User) -> QuerySet[MSP]:
+    """MSPs whose keys the person looks after: their own (uploader), or those serving their region's LAs."""
+    return MSP.objects.filter(
+        Q(pk__in=_uploader_msps(user)) | Q(local_authorities__region__in=_programme_manager_regions(user))
+    ).distinct()
+
+
+def api_key_local_authorities_for(*, user: User) -> QuerySet[LocalAuthority]:
+    """LAs whose keys the person looks after: every LA of the regions they are programme manager of."""
+    return LocalAuthority.objects.filter(region__in=_programme_manager_regions(user)).select_related("region")
+
+
+def api_keys_visible_to(*, user: User) -> QuerySet[ApiKey]:
+    """The keys the person may manage (and so see), newest first. Never the key itself: only its hash is kept."""
+    return (
+        ApiKey.objects.filter(
+            Q(msp__in=api_key_msps_for(user=user).values("pk"))
+            | Q(local_authority__in=api_key_local_authorities_for(user=user).values("pk"))
+        )
+        .select_related("msp", "local_authority", "created_by", "revoked_by")
+        .order_by("-created", "-pk")
+    )
+
+
+def api_key_get(*, user: User, pk: int) -> ApiKey:
+    return get_object_or_404(api_keys_visible_to(user=user), pk=pk)

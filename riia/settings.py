@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "rest_framework",
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -203,6 +204,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error body for every API answer: {"errors": [{"field", "message", ...}]} (riia/api/exceptions.py).
+    "EXCEPTION_HANDLER": "riia.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regional MOU governance API",
@@ -267,4 +270,4 @@ DATARETURNS_UPLOAD_MAX_BYTES = int(env_str("DATARETURNS_UPLOAD_MAX_BYTES", str(6
 DATARETURNS_UPLOAD_MAX_ROWS = int(env_str("DATARETURNS_UPLOAD_MAX_ROWS", "200000"))
 # Leave reasons that do not start the cool-off clock unless a region says otherwise (unconfirmed
 # nationally, so each region can change its own list).
-DATARETURNS_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]
+RIIA_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]

@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from riia import selectors, services
+from riia import selectors, services, services_keys
 from riia.errors import DomainError
-from riia.forms import SignInForm
+from riia.forms import ApiKeyCreateForm, SignInForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -76,3 +78,66 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+# --- API keys -------------------------------------------------------------------------------
+# A new key is shown once: the create POST puts it in the session, and the confirmation page takes
+# it out again before rendering, so it is in no session after that page, and in no log.
+NEW_API_KEY_SESSION = "riia.new_api_key"
+
+
+def _require_key_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("riia.manage_api_keys"):
+        raise PermissionDenied("Only programme managers and MSP uploaders look after API keys.")
+
+
+@require_GET
+def api_keys(request: HttpRequest) -> HttpResponse:
+    _require_key_manager(request)
+    return render(request, "riia/api_keys_list.html", {"api_keys": selectors.api_keys_visible_to(user=request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def api_key_create(request: HttpRequest) -> HttpResponse:
+    _require_key_manager(request)
+    form = ApiKeyCreateForm(
+        request.POST or None,
+        msps=selectors.api_key_msps_for(user=request.user),
+        local_authorities=selectors.api_key_local_authorities_for(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, key = services_keys.api_key_create(actor=request.user, **form.service_kwargs())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            request.session[NEW_API_KEY_SESSION] = {"pk": api_key.pk, "key": key}
+            return redirect("api-key-created")
+    return render(request, "riia/api_keys_create.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def api_key_created(request: HttpRequest) -> HttpResponse:
+    shown = request.session.pop(NEW_API_KEY_SESSION, None)
+    if shown is None:
+        messages.info(
+            request, "A key is shown only once, just after it is made. If it was lost, revoke it and make another."
+        )
+        return redirect("api-keys")
+    api_key = selectors.api_key_get(user=request.user, pk=shown["pk"])
+    return render(request, "riia/api_keys_created.html", {"api_key": api_key, "key": shown["key"]})
+
+
+@require_http_methods(["GET", "POST"])
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    api_key = selectors.api_key_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services_keys.api_key_revoke(actor=request.user, api_key=api_key)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The API key ‘{api_key.name}’ of {api_key.organisation} has been revoked.")
+        return redirect("api-keys")
+    return render(request, "riia/api_keys_revoke.html", {"api_key": api_key})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus, BreachType, PreventsRepeat
 from breaches.rules import can_change_breach_record, can_record_breach_for, can_review_breach_record
 from rates.models import MAX_HOURLY_RATE, RoleGrade
+from riia.bulk import rows_insert
 from riia.errors import DomainError
 from riia.models import MSP, Agency, LocalAuthority, User
 from riia.services import audit_record, snapshot
@@ -302,38 +303,62 @@ def breach_records_suggest(*, suggestions: list[BreachSuggestion]) -> int:
     regions = dict(
         LocalAuthority.objects.filter(pk__in={s.local_authority_id for s in suggestions}).values_list("pk", "region_id")
     )
-    references = [s.source_reference for s in suggestions]
-    existing = 0
-    for start in range(0, len(references), 5000):
-        existing += BreachRecord.objects.filter(source_reference__in=references[start : start + 5000]).count()
     today = timezone.localdate()
-    BreachRecord.objects.bulk_create(
+    columns = (
+        "region_id",
+        "local_authority_id",
+        "breach_type",
+        "occurred_on",
+        "role_grade_id",
+        "hourly_rate",
+        "msp_id",
+        "agency_id",
+        "description",
+        "reason",
+        "actions_taken",
+        "prevents_repeat",
+        "with_permission",
+        "source",
+        "status",
+        "source_reference",
+        "recorded_at",
+    )
+    now = timezone.now()
+    created = rows_insert(
+        BreachRecord,
+        columns,
         [
-            BreachRecord(
-                region_id=regions[s.local_authority_id],
-                local_authority_id=s.local_authority_id,
-                breach_type=BreachType.PAY_RATE,
-                occurred_on=min(s.occurred_on, today),
-                role_grade_id=s.role_grade_id,
-                hourly_rate=s.hourly_rate,
-                msp_id=s.msp_id,
-                agency_id=s.agency_id,
-                description=s.description,
-                reason="",
-                source=BreachRecord.Source.SUGGESTED,
-                status=BreachRecord.Status.SUGGESTED,
-                source_reference=s.source_reference,
+            (
+                regions[s.local_authority_id],
+                s.local_authority_id,
+                BreachType.PAY_RATE,
+                min(s.occurred_on, today),
+                s.role_grade_id,
+                s.hourly_rate,
+                s.msp_id,
+                s.agency_id,
+                s.description,
+                "",
+                "",
+                PreventsRepeat.NOT_YET_KNOWN,
+                False,
+                BreachRecord.Source.SUGGESTED,
+                BreachRecord.Status.SUGGESTED,
+                s.source_reference,
+                now,
             )
             for s in suggestions
         ],
-        ignore_conflicts=True,
-        batch_size=1000,
+        skip_conflicts=True,
     )
-    created = len(suggestions) - existing
     if created:
         audit_record(
             actor=None,
             action="breach_record.suggested_in_bulk",
-            after={"suggested": created, "already_suggested": existing, "first_reference": references[0]},
+            after={
+                "suggested": created,
+                "already_suggested": len(suggestions) - created,
+                "first_reference": suggestions[0].source_reference,
+            },
         )
     return created

@@ -37,12 +37,3 @@ class RegionCapsSerializer(serializers.Serializer):
     region = RegionRefSerializer()
     on = serializers.DateField()
     caps = CapSerializer(many=True)
-
-
-class ErrorItemSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)

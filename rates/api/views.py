@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rates.api.permissions import CanViewRegionCaps
-from rates.api.serializers import CapsQuerySerializer, ErrorSerializer, RegionCapsSerializer
+from rates.api.serializers import CapsQuerySerializer, RegionCapsSerializer
 from rates.selectors import caps_on
+from riia.api.serializers import ErrorSerializer
 from riia.models import Region
 
 
@@ -21,15 +22,13 @@ class RegionCapsView(APIView):
     @extend_schema(
         summary="Price caps of a region on a date",
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD; today when left out.")],
-        responses={200: RegionCapsSerializer, 400: ErrorSerializer},
+        responses={200: RegionCapsSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request, slug: str) -> Response:
         region = get_object_or_404(Region, slug=slug)
         self.check_object_permissions(request, region)
         query = CapsQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            errors = [{"field": name, "message": str(msgs[0])} for name, msgs in query.errors.items()]
-            return Response({"errors": errors}, status=400)
+        query.is_valid(raise_exception=True)
         on = query.validated_data.get("on") or timezone.localdate()
         grades = {}
         rows = caps_on(region=region, on=on)

@@ -90,7 +90,7 @@ def test_a_bad_status_filter_is_a_structured_400(client_for, workforce_lead, req
     response = client_for(workforce_lead).get(LIST, {"status": "pending"})
 
     assert response.status_code == 400
-    assert "status" in response.json()
+    assert [error["field"] for error in response.json()["errors"]] == ["status"]
 
 
 def test_decisions_are_visible_across_the_region_only(client_for, second_la_lead, foreign_lead, requests_of_dudley):

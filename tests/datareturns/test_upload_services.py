@@ -13,7 +13,7 @@ from tests.breaches.factories import decided_request
 from tests.datareturns.conftest import HEADER, csv_body, row, send
 from tests.rates.factories import ExemptionFactory, core_grade
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_valid_upload_stores_every_row_with_one_audit_record(msp_source, la_code, social_worker_cap):
@@ -319,3 +319,27 @@ def test_an_la_sends_leavers_only_for_itself(la, second_la):
         )
 
     assert "only for" in refused.value.errors[0]["message"]
+
+
+def test_a_region_can_change_its_cool_off_exceptions(msp_source, region, la, la_code, social_worker_cap):
+    region.cool_off_exceptions = []
+    region.save(update_fields=["cool_off_exceptions"])
+    send(UploadSource(local_authority=la), f"{LEAVERS}\n{la_code},SW9,2026-03-01,redundancy\n".encode(), leavers=True)
+
+    send(msp_source, csv_body(row("A-1", la_code, worker="SW9", start="2026-06-01")))
+
+    assert Placement.objects.get().flag_cool_off
+
+
+def test_a_local_grade_of_another_region_is_refused_by_name(msp_source, la_code, other_region, social_worker_cap):
+    from tests.rates.factories import RoleGradeFactory
+
+    RoleGradeFactory(region=other_region, code="london-practice-lead")
+
+    with pytest.raises(UploadRejected) as refused:
+        send(msp_source, csv_body(row("A-1", la_code, role="london-practice-lead")))
+
+    assert (
+        refused.value.errors[0]["message"]
+        == "london-practice-lead is a local grade of another region, not West Midlands."
+    )

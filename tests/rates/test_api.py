@@ -79,13 +79,14 @@ def test_non_members_are_refused(request, client_for, region, caps, person):
     response = client_for(request.getfixturevalue(person)).get(caps_url(region))
 
     assert response.status_code == 403
-    assert response.json()["detail"] == "You do not have a role in this region."
+    assert response.json() == {"errors": [{"field": None, "message": "You do not have a role in this region."}]}
 
 
 def test_anonymous_gets_a_json_403_not_a_sign_in_page(client, region, caps):
     response = client.get(caps_url(region))
 
-    assert response.status_code == 403 and "detail" in response.json()
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["field"] is None
 
 
 def test_unknown_region_is_404(client_for, workforce_lead):

@@ -102,3 +102,16 @@ def test_database_refuses_overlapping_cap_periods(caps, region):
             paye_hourly_rate=Decimal("28.00"),
             effective_from=date(2026, 3, 31),
         )
+
+
+def test_cap_table_maps_the_region_grade_codes_to_ids(region, other_region):
+    from rates.lookup import cap_table_load
+    from tests.rates.factories import RoleGradeFactory, core_grade
+
+    national = core_grade()
+    own = RoleGradeFactory(region=region, code="wm-assistant-team-manager")
+    RoleGradeFactory(region=other_region, code="london-practice-lead")
+
+    table = cap_table_load(region=region)
+
+    assert table.grade_ids_by_code == {national.code: national.pk, own.code: own.pk}
