@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from riia.models import MSP, Agency, LocalAuthority, Region, Role, SubRegionalGroup, User
+from riia.models import MSP, Agency, ApiKey, LocalAuthority, Region, Role, SubRegionalGroup, User
 from riia.services import membership_grant
+from riia.services_keys import api_key_create
 
 DEMO_DOMAIN = "demo.riia.test"
 DEMO_REGIONS = ["west-midlands", "london"]
@@ -37,9 +38,7 @@ DEMO_MSPS = [
     ("demo-msp-national", "Demo MSP National", lambda la: la.slug in NATIONAL_MSP_LAS),
 ]
 
-# Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here. Each
-# runs in a transaction of its own, unless it has ``commits_itself = True`` (the placement upload
-# service commits its claim before the rows, so it cannot run inside one).
+# Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
 DEMO_LOADERS: list[str] = [
     "rates.demo.load",
     "breaches.demo.load_requests",
@@ -49,11 +48,17 @@ DEMO_LOADERS: list[str] = [
 ]
 
 
+# The demo MSP whose placements arrive through an API key (printed once, with the password).
+DEMO_KEY_MSP = "demo-msp-midlands"
+DEMO_KEY_NAME = "Demo MSP system"
+
+
 @dataclass
 class DemoResult:
     password: str | None
     people_created: int = 0
     lines: list[str] = field(default_factory=list)
+    api_key: str | None = None
 
     def summary(self) -> str:
         out = [f"Demo people: {self.people_created} created."]
@@ -71,6 +76,15 @@ class DemoResult:
         else:
             out.append("Demo people already existed and keep the password printed when they were made.")
             out.append("To set a new one: .venv/bin/python manage.py demo --reset-password")
+        if self.api_key:
+            out.append(
+                f"API key of Demo MSP Midlands (shown only now; send it as 'Authorization: Api-Key <key>'): {self.api_key}"
+            )
+        else:
+            out.append(
+                "The demo API key of Demo MSP Midlands was shown when it was made. To make another: "
+                f".venv/bin/python manage.py msp_api_key_create --msp {DEMO_KEY_MSP} --name 'My test key'"
+            )
         return "\n".join(out)
 
 
@@ -114,20 +128,8 @@ class _People:
         return user
 
 
+@transaction.atomic
 def demo_load(*, reset_password: bool = False) -> DemoResult:
-    with transaction.atomic():
-        result = _people_load(reset_password=reset_password)
-    for path in DEMO_LOADERS:
-        loader = import_string(path)
-        if getattr(loader, "commits_itself", False):
-            result.lines.extend(loader())
-        else:
-            with transaction.atomic():
-                result.lines.extend(loader())
-    return result
-
-
-def _people_load(*, reset_password: bool) -> DemoResult:
     call_command("load_reference_data", stdout=StringIO())
     password = secrets.token_urlsafe(9)
     people = _People(make_password(password), reset_password)
@@ -168,4 +170,18 @@ def _people_load(*, reset_password: bool) -> DemoResult:
 
     result = DemoResult(password=password if (people.created or reset_password) else None)
     result.people_created = people.created
+    result.api_key = _api_key()
+    for path in DEMO_LOADERS:
+        result.lines.extend(import_string(path)())
     return result
+
+
+def _api_key() -> str | None:
+    """An API key for one demo MSP, made by its uploader through the keys service; None when it
+    already exists (only its hash is kept, so it cannot be shown again)."""
+    msp = MSP.objects.get(slug=DEMO_KEY_MSP)
+    if ApiKey.objects.filter(msp=msp, name=DEMO_KEY_NAME, revoked=False).exists():
+        return None
+    uploader = User.objects.get(email=f"uploader.{DEMO_KEY_MSP}@{DEMO_DOMAIN}")
+    _api_key, secret = api_key_create(actor=uploader, name=DEMO_KEY_NAME, msp=msp)
+    return secret

@@ -3,10 +3,9 @@
 import pytest
 
 from breaches.models import BreachRecord, BreachRequest, BreachRequestStatus
-from datareturns import demo
 from datareturns.models import Flag, Leaver, Placement, PlacementVersion, Upload
 from riia.demo import demo_load
-from riia.models import MSP, AuditRecord, Notification
+from riia.models import MSP, ApiKey, AuditRecord, Notification
 
 
 def _counts():
@@ -21,7 +20,7 @@ def _counts():
     }
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_demo_sends_eight_quarters_through_the_upload_service_with_every_flag_and_once_only():
     first = demo_load()
     counts = _counts()
@@ -33,9 +32,16 @@ def test_demo_sends_eight_quarters_through_the_upload_service_with_every_flag_an
 
     placement_uploads = Upload.objects.filter(kind=Upload.Kind.PLACEMENTS)
     assert placement_uploads.count() == 15 == AuditRecord.objects.filter(action="placements.uploaded").count()
-    assert set(placement_uploads.values_list("uploaded_by__email", flat=True)) == {
-        f"uploader.{slug}@demo.riia.test" for slug in ("demo-msp-midlands", "demo-msp-london", "demo-msp-national")
+    senders = set(placement_uploads.values_list("msp__slug", "uploaded_by__email", "api_key__name"))
+    assert senders == {
+        ("demo-msp-midlands", None, "Demo MSP system"),
+        ("demo-msp-london", "uploader.demo-msp-london@demo.riia.test", None),
+        ("demo-msp-national", "uploader.demo-msp-national@demo.riia.test", None),
     }
+    assert first.api_key and second.api_key is None
+    assert "Api-Key" in first.summary() and first.api_key in first.summary()
+    key = ApiKey.objects.get(msp__slug="demo-msp-midlands")
+    assert key.is_valid(first.api_key) and key.created_by.email == "uploader.demo-msp-midlands@demo.riia.test"
     assert Upload.objects.filter(kind=Upload.Kind.LEAVERS, local_authority__isnull=False).count() >= 10
     assert Leaver.objects.count() >= 40
     assert 1400 <= Placement.objects.count() <= 1800
@@ -68,11 +74,3 @@ def test_demo_sends_eight_quarters_through_the_upload_service_with_every_flag_an
         BreachRecord.objects.filter(source_reference__startswith="placement:").count()
         == (flagged[Flag.ABOVE_CAP_UNAUTHORISED])
     )
-
-
-@pytest.mark.django_db
-def test_inside_a_transaction_the_loader_sends_nothing_and_says_why():
-    lines = demo.load()
-
-    assert lines == ["Placement data: not loaded inside a transaction (the upload service commits as it goes)."]
-    assert Upload.objects.count() == 0
