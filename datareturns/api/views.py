@@ -13,9 +13,6 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from riia.api.authentication import ApiKeyAuthentication
-from riia.api.exceptions import RowErrors
-from riia.api.serializers import ErrorSerializer
 
 from datareturns import services
 from datareturns.api.serializers import (
@@ -27,6 +24,9 @@ from datareturns.api.serializers import (
 )
 from datareturns.rules import msps_uploading_for
 from datareturns.selectors import placements_visible_to, uploads_visible_to
+from riia.api.authentication import ApiKeyAuthentication
+from riia.api.exceptions import RowErrors
+from riia.api.serializers import ErrorSerializer
 from riia.models import Role
 from riia.rules import current_memberships
 
