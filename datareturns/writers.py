@@ -58,16 +58,6 @@ def _columns(names: Iterable[str]) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in names)
 
 
-def _csv_value(value):
-    if value is None:
-        return None
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return value
-
-
 class _CopyBuffer:
     """Rows written as CSV to a temporary file (spilled to disk past 8 MB) for one COPY."""
 
@@ -77,7 +67,9 @@ class _CopyBuffer:
         self.count = 0
 
     def add(self, values: Sequence) -> None:
-        self._writer.writerow(["" if v is None else _csv_value(v) for v in values])
+        # csv writes None as an empty field (NULL to COPY, or '' where FORCE_NOT_NULL) and booleans
+        # as True/False, which PostgreSQL reads as booleans: no per-value conversion needed.
+        self._writer.writerow(values)
         self.count += 1
 
 
@@ -93,7 +85,8 @@ class PlacementWriter:
         self.replaced_ids: list[int] = []
 
     def add(self, values: tuple, *, existing_id: int | None) -> None:
-        values = (*values[:EXPLANATIONS_INDEX], json.dumps(values[EXPLANATIONS_INDEX]), self.upload_id)
+        explanations = values[EXPLANATIONS_INDEX]
+        values = (*values[:EXPLANATIONS_INDEX], json.dumps(explanations) if explanations else "{}", self.upload_id)
         if existing_id is None:
             self._new.append(values) if not self.postgres else self._new.add(values)
         else:
