@@ -75,7 +75,7 @@ beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
 # Production-like settings for the bench and the gunicorn it starts: debug off, secrets made for this run.
 bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against raw COPY (PostgreSQL; BENCH_ROWS=, BENCH_DATABASE_URL=)
 	@DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL= DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
-	DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 		$(MANAGE) bench --rows $(BENCH_ROWS)

@@ -216,7 +216,7 @@ def _children(pid: int) -> list[int]:
 class Server:
     """gunicorn serving this project, one sync worker, on a free loopback port. It inherits this
     process's environment (``make bench`` sets production-like settings: debug off, generated
-    secrets), with Celery eager and email discarded so that nothing outside is needed."""
+    secrets); tasks are queued in memory (no Redis needed) and email is discarded."""
 
     def __init__(self, *, api_key: str) -> None:
         self.port = _free_port()
@@ -229,6 +229,7 @@ class Server:
             **os.environ,
             "DATABASE_URL": settings.DATABASE_URL,
             "REDIS_URL": "",
+            "RIIA_CELERY_EAGER": "false",  # emails are queued, as for production's worker, not sent in the request
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             # The API serves no static files; WhiteNoise's warning that none are collected is noise here.

@@ -122,7 +122,10 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Without Redis, tasks run in process (the embedded mode). RIIA_CELERY_EAGER=false queues them instead on
+# the in-memory broker, where nothing consumes them: `make bench` uses it so that a request is measured
+# without the emails a production worker would send after it.
+CELERY_TASK_ALWAYS_EAGER = env_bool("RIIA_CELERY_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
