@@ -36,6 +36,13 @@ def can_view_placements_of(user, la) -> bool:
 
 
 @rules.predicate
+def can_view_leavers(user) -> bool:
+    """Permanent leavers are an LA's staff records: its own people and the region's programme manager
+    (who runs the cool-off check) see them; MSPs, who never send them, do not."""
+    return any(m.role in (*Role.la_roles(), Role.PROGRAMME_MANAGER) for m in current_memberships(user))
+
+
+@rules.predicate
 def can_use_placement_data(user) -> bool:
     """Whether the placements pages are for this person at all (the navigation link)."""
     return any(
@@ -47,3 +54,4 @@ rules.add_perm("datareturns.upload_placements", can_upload_placements_for)
 rules.add_perm("datareturns.upload_leavers", can_upload_leavers_for)
 rules.add_perm("datareturns.view_placements", can_view_placements_of)
 rules.add_perm("datareturns.use_placement_data", can_use_placement_data)
+rules.add_perm("datareturns.view_leavers", can_view_leavers)

@@ -574,7 +574,7 @@ def _notify_upload(*, source: UploadSource, upload: Upload, las: Counter, sugges
                 f"{'s' if count != 1 else ''} for {la.name} paid above the cap with no approved breach request. "
                 "Each is suggested for the breach register for the programme manager to confirm or dismiss."
             ),
-            url=url + f"&la={la.old_code}",
+            url=url + f"&local_authority={la.old_code}",
         )
 
 

@@ -30,6 +30,7 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "breaches.home.panels_for",
     "rates.home.panels_for",
     "casestudies.home.panels_for",
+    "datareturns.home.panels_for",
 ]
 
 

@@ -31,6 +31,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Breach requests", reverse("breaches:request-list")))
     if user.has_perm("breaches.view_breach_register"):
         items.append(("Breach register", reverse("breaches:register")))
+    if user.has_perm("datareturns.use_placement_data"):
+        items.append(("Placements", reverse("datareturns:placement-list")))
     if any(m.role in Role.la_roles() or m.role in Role.region_roles() for m in current_memberships(user)):
         items.append(("Case studies", reverse("casestudies:index")))
     if user.has_perm("riia.manage_api_keys"):

@@ -15,6 +15,7 @@ from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, S
 from breaches.models import BreachRequest
 from breaches.selectors import requests as selectors
 from breaches.services import requests as services
+from datareturns.selectors import placements_using_breach_request
 from rates.models import EngagementType, RoleGrade
 from riia.errors import DomainError
 from riia.models import LocalAuthority
@@ -152,9 +153,20 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
         "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
         "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
         "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
+        **_placements_using(user, breach_request),
     }
     context["errors_form"] = next((f for f in forms.values() if f is not None and f.errors), None)
     return render(request, "breaches/request_detail.html", context, status=status)
+
+
+def _placements_using(user, breach_request: BreachRequest) -> dict:
+    """The placements whose rate the request allows (those the person may see), and whether more use
+    it than the number of roles it allowed."""
+    placements = list(placements_using_breach_request(user, breach_request))
+    return {
+        "placements_using": placements,
+        "placements_over_roles": len(placements) > breach_request.number_of_roles,
+    }
 
 
 @require_GET
