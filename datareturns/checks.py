@@ -121,7 +121,6 @@ def placement_check(
 def _check_cap(outcome: Outcome, placement: PlacementLike, *, refs: ReferenceMaps, la_name: str, region_name: str):
     rate = placement.hourly_pay_rate
     start = placement.start_date
-    role = _role_name(refs, placement.role_grade_id)
     answer = refs.cap_tables[refs.las_by_id[placement.local_authority_id].region_id].lookup(
         role_grade_id=placement.role_grade_id,
         on=start,
@@ -129,6 +128,7 @@ def _check_cap(outcome: Outcome, placement: PlacementLike, *, refs: ReferenceMap
         local_authority_id=placement.local_authority_id,
     )
     if answer is None:
+        role = _role_name(refs, placement.role_grade_id)
         outcome.flags[Flag.NO_CAP_IN_FORCE] = (
             f"The {region_name} region has no published cap for a {role} on {_day(start)}, "
             "so this rate is not counted above or below a cap."
@@ -138,6 +138,7 @@ def _check_cap(outcome: Outcome, placement: PlacementLike, *, refs: ReferenceMap
     outcome.allowed_rate = answer.allowed_rate
     if rate <= answer.allowed_rate:
         return
+    role = _role_name(refs, placement.role_grade_id)
     paye = " (PAYE)" if placement.engagement_type == "paye" else ""
     stated = f"Paid £{rate} an hour; the {region_name} cap{paye} for a {role} on {_day(start)} is £{answer.cap}"
     if answer.exemption_rate is not None and answer.allowed_rate > answer.cap:

@@ -284,13 +284,15 @@ def _agency_id(refs: ReferenceMaps, name: str, created: list[str]) -> int:
     return agency_id
 
 
-def _values(row: PlacementRow | Placement, outcome: Outcome, *, source: UploadSource, agency_id: int) -> tuple:
+def _values(
+    row: PlacementRow | Placement, outcome: Outcome, *, sender: str, msp_id: int | None, agency_id: int
+) -> tuple:
     """A placement as a tuple in ``writers.PLACEMENT_COLUMNS`` order (without the upload id)."""
     flags = outcome.flags
     return (
         row.local_authority_id,
-        source.msp.pk if source.msp is not None else None,
-        source.sender,
+        msp_id,
+        sender,
         row.assignment_id,
         row.worker_hash,
         row.role_grade_id,
@@ -349,8 +351,10 @@ class _Tally:
     las: Counter = field(default_factory=Counter)
 
     def add(self, row, outcome: Outcome, *, source: UploadSource, agency_id: int) -> None:
-        self.flags.update(str(code) for code in outcome.flags)
         self.las[row.local_authority_id] += 1
+        if not outcome.flags:
+            return
+        self.flags.update(str(code) for code in outcome.flags)
         explanation = outcome.flags.get(Flag.ABOVE_CAP_UNAUTHORISED)
         if explanation:
             self.suggestions.append(
@@ -376,10 +380,12 @@ def _placements_process(source: UploadSource) -> Callable:
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         project_rows: list[tuple[PlacementRow, int]] = []
-        individuals: dict[tuple[int, str], list[EarlierPlacement]] = defaultdict(list)
+        individuals: dict[tuple[int, str], list[tuple]] = defaultdict(list)
         new_agencies: list[str] = []
         tally = _Tally()
         no_earlier: dict = {}
+        sender = source.sender
+        msp_id = source.msp.pk if source.msp is not None else None
         for number, raw in rows:
             row = validate_placement(number, raw, refs)
             if isinstance(row, list):
@@ -402,27 +408,29 @@ def _placements_process(source: UploadSource) -> Callable:
             if row.project_team:
                 project_rows.append((row, agency_id))
                 continue
+            # Kept as plain tuples: only the few that project-team rows need become EarlierPlacements.
             individuals[(row.local_authority_id, row.worker_hash)].append(
-                EarlierPlacement(row.start_date, row.hourly_pay_rate, source.sender, row.assignment_id)
+                (row.start_date, row.hourly_pay_rate, row.assignment_id)
             )
-            outcome = placement_check(row, refs=refs, sender=source.sender, earlier=no_earlier)
+            outcome = placement_check(row, refs=refs, sender=sender, earlier=no_earlier)
             writer.add(
-                _values(row, outcome, source=source, agency_id=agency_id), existing_id=existing.get(row.assignment_id)
+                _values(row, outcome, sender=sender, msp_id=msp_id, agency_id=agency_id),
+                existing_id=existing.get(row.assignment_id),
             )
             tally.add(row, outcome, source=source, agency_id=agency_id)
         _reject_if_errors(errors, result, noun="placements")
 
         if project_rows:
-            replaced = {(source.sender, assignment_id) for assignment_id in seen}
+            replaced = {(sender, assignment_id) for assignment_id in seen}
             earlier = _earlier_individuals(
                 refs=refs, worker_hashes={row.worker_hash for row, _ in project_rows}, replaced=replaced
             )
-            for key, found in individuals.items():
-                earlier[key].extend(found)
+            for key in {(row.local_authority_id, row.worker_hash) for row, _ in project_rows}:
+                earlier[key].extend(EarlierPlacement(s, rate, sender, a) for s, rate, a in individuals.get(key, ()))
             for row, agency_id in project_rows:
-                outcome = placement_check(row, refs=refs, sender=source.sender, earlier=earlier)
+                outcome = placement_check(row, refs=refs, sender=sender, earlier=earlier)
                 writer.add(
-                    _values(row, outcome, source=source, agency_id=agency_id),
+                    _values(row, outcome, sender=sender, msp_id=msp_id, agency_id=agency_id),
                     existing_id=existing.get(row.assignment_id),
                 )
                 tally.add(row, outcome, source=source, agency_id=agency_id)

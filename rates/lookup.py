@@ -76,6 +76,9 @@ class CapTable:
         # A local grade without its own cap is judged against its core type's national grade.
         national = {g.core_type: g.pk for g in grades if g.region_id is None}
         self._fallback = {g.pk: national.get(g.core_type) for g in grades if g.region_id is not None}
+        # Answers are immutable and few (caps x engagement types x exemptions): built once each, so
+        # checking 100,000 uploaded rows does not build 100,000 of them.
+        self._answers: dict[tuple, CapAnswer] = {}
 
     def _cap_on(self, grade_id: int, on: date) -> PriceCap | None:
         caps = self._caps.get(grade_id)
@@ -103,24 +106,24 @@ class CapTable:
             return None
         exemption = None
         if local_authority_id is not None:
-            exemption = next(
-                (
-                    e
-                    for e in self._exemptions.get((local_authority_id, role_grade_id), [])
-                    if e.starts_on <= on <= e.ends_on
-                ),
-                None,
+            for candidate in self._exemptions.get((local_authority_id, role_grade_id), ()):
+                if candidate.starts_on <= on <= candidate.ends_on:
+                    exemption = candidate
+                    break
+        key = (role_grade_id, cap.pk, engagement_type, exemption.pk if exemption else None)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = CapAnswer(
+                role_grade_id=role_grade_id,
+                engagement_type=engagement_type,
+                cap=cap.rate_for(engagement_type),
+                price_cap_id=cap.pk,
+                cap_effective_from=cap.effective_from,
+                cap_effective_to=cap.effective_to,
+                exemption_id=exemption.pk if exemption else None,
+                exemption_rate=exemption.rate_for(engagement_type) if exemption else None,
             )
-        return CapAnswer(
-            role_grade_id=role_grade_id,
-            engagement_type=engagement_type,
-            cap=cap.rate_for(engagement_type),
-            price_cap_id=cap.pk,
-            cap_effective_from=cap.effective_from,
-            cap_effective_to=cap.effective_to,
-            exemption_id=exemption.pk if exemption else None,
-            exemption_rate=exemption.rate_for(engagement_type) if exemption else None,
-        )
+        return answer
 
 
 def cap_table_load(*, region: Region, start: date | None = None, end: date | None = None) -> CapTable:

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from riia.models import MSP, Agency, LocalAuthority, Region, Role, SubRegionalGroup, User
+from riia.models import MSP, Agency, ApiKey, LocalAuthority, Region, Role, SubRegionalGroup, User
 from riia.services import membership_grant
+from riia.services_keys import api_key_create
 
 DEMO_DOMAIN = "demo.riia.test"
 DEMO_REGIONS = ["west-midlands", "london"]
@@ -24,13 +25,32 @@ LA_ROLE_PREFIX = {
     Role.LA_VIEWER: "viewer",
 }
 
+# One MSP per demo region, and one serving shire counties of the West Midlands and outer London
+# boroughs (an MSP may serve LAs in several regions).
+NATIONAL_MSP_LAS = {"herefordshire", "shropshire", "worcestershire", "brent", "ealing", "harrow"}
+DEMO_MSPS = [
+    (
+        "demo-msp-midlands",
+        "Demo MSP Midlands",
+        lambda la: la.region.slug == "west-midlands" and la.slug not in NATIONAL_MSP_LAS,
+    ),
+    ("demo-msp-london", "Demo MSP London", lambda la: la.region.slug == "london" and la.slug not in NATIONAL_MSP_LAS),
+    ("demo-msp-national", "Demo MSP National", lambda la: la.slug in NATIONAL_MSP_LAS),
+]
+
 # Dotted paths to callables ``() -> list[str]`` (lines for the summary); apps add theirs here.
 DEMO_LOADERS: list[str] = [
     "rates.demo.load",
     "breaches.demo.load_requests",
     "breaches.demo_register.load",
     "casestudies.demo.load",
+    "datareturns.demo.load",
 ]
+
+
+# The demo MSP whose placements arrive through an API key (printed once, with the password).
+DEMO_KEY_MSP = "demo-msp-midlands"
+DEMO_KEY_NAME = "Demo MSP system"
 
 
 @dataclass
@@ -38,6 +58,7 @@ class DemoResult:
     password: str | None
     people_created: int = 0
     lines: list[str] = field(default_factory=list)
+    api_key: str | None = None
 
     def summary(self) -> str:
         out = [f"Demo people: {self.people_created} created."]
@@ -55,6 +76,15 @@ class DemoResult:
         else:
             out.append("Demo people already existed and keep the password printed when they were made.")
             out.append("To set a new one: .venv/bin/python manage.py demo --reset-password")
+        if self.api_key:
+            out.append(
+                f"API key of Demo MSP Midlands (shown only now; send it as 'Authorization: Api-Key <key>'): {self.api_key}"
+            )
+        else:
+            out.append(
+                "The demo API key of Demo MSP Midlands was shown when it was made. To make another: "
+                f".venv/bin/python manage.py msp_api_key_create --msp {DEMO_KEY_MSP} --name 'My test key'"
+            )
         return "\n".join(out)
 
 
@@ -69,6 +99,7 @@ EXAMPLES = [
     (f"member.london@{DEMO_DOMAIN}", "RIIA member, London"),
     (f"uploader.demo-msp-midlands@{DEMO_DOMAIN}", "MSP uploader"),
     (f"viewer.demo-msp-london@{DEMO_DOMAIN}", "MSP viewer"),
+    (f"uploader.demo-msp-national@{DEMO_DOMAIN}", "MSP uploader (LAs in both regions)"),
     (f"contact.northside-social-care-recruitment@{DEMO_DOMAIN}", "agency contact"),
     (f"admin@{DEMO_DOMAIN}", "reference data admin (Django admin)"),
 ]
@@ -120,12 +151,9 @@ def demo_load(*, reset_password: bool = False) -> DemoResult:
             person = people.get(f"{prefix}.{la.slug}", f"Demo {role.label} ({la.name})", role.label)
             membership_grant(user=person, role=role, organisation=la, actor=None)
 
-    for slug, name, region_slug in [
-        ("demo-msp-midlands", "Demo MSP Midlands", "west-midlands"),
-        ("demo-msp-london", "Demo MSP London", "london"),
-    ]:
+    for slug, name, serves in DEMO_MSPS:
         msp, _ = MSP.objects.get_or_create(slug=slug, defaults={"name": name})
-        msp.local_authorities.add(*[la for la in las if la.region.slug == region_slug])
+        msp.local_authorities.add(*[la for la in las if serves(la)])
         for role, prefix in [(Role.MSP_UPLOADER, "uploader"), (Role.MSP_VIEWER, "viewer")]:
             person = people.get(f"{prefix}.{slug}", f"Demo {role.label} ({name})", role.label)
             membership_grant(user=person, role=role, organisation=msp, actor=None)
@@ -142,6 +170,18 @@ def demo_load(*, reset_password: bool = False) -> DemoResult:
 
     result = DemoResult(password=password if (people.created or reset_password) else None)
     result.people_created = people.created
+    result.api_key = _api_key()
     for path in DEMO_LOADERS:
         result.lines.extend(import_string(path)())
     return result
+
+
+def _api_key() -> str | None:
+    """An API key for one demo MSP, made by its uploader through the keys service; None when it
+    already exists (only its hash is kept, so it cannot be shown again)."""
+    msp = MSP.objects.get(slug=DEMO_KEY_MSP)
+    if ApiKey.objects.filter(msp=msp, name=DEMO_KEY_NAME, revoked=False).exists():
+        return None
+    uploader = User.objects.get(email=f"uploader.{DEMO_KEY_MSP}@{DEMO_DOMAIN}")
+    _api_key, secret = api_key_create(actor=uploader, name=DEMO_KEY_NAME, msp=msp)
+    return secret

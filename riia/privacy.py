@@ -7,7 +7,6 @@ LAs here and nowhere else. The number itself is never stored or logged."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from functools import cache
@@ -18,8 +17,9 @@ REGISTRATION_PATTERN = re.compile(r"SW\d{1,10}")
 
 
 @cache
-def _key() -> bytes:
-    return settings.RIIA_REGISTRATION_HMAC_KEY.encode()
+def _keyed() -> hmac.HMAC:
+    """The HMAC with the key already absorbed; each hash starts from a copy (cheaper than re-keying)."""
+    return hmac.new(settings.RIIA_REGISTRATION_HMAC_KEY.encode(), digestmod="sha256")
 
 
 def normalise_registration(value: str) -> str | None:
@@ -30,4 +30,6 @@ def normalise_registration(value: str) -> str | None:
 
 def registration_hash(registration: str) -> str:
     """The keyed hash of a normalised registration number (64 hex characters)."""
-    return hmac.new(_key(), registration.encode(), hashlib.sha256).hexdigest()
+    keyed = _keyed().copy()
+    keyed.update(registration.encode())
+    return keyed.hexdigest()

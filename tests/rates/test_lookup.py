@@ -83,6 +83,33 @@ def test_bulk_table_answers_many_rows_without_more_queries(caps, region, la, dja
     assert {a.cap for a in answers} == {Decimal("33.00")}
 
 
+def test_one_table_answers_each_grade_engagement_and_exemption_in_any_order(caps, region, la, second_la):
+    """The table reuses answers between rows: each must still be the one for its own row."""
+    ExemptionFactory(
+        local_authority=la, hourly_rate=Decimal("40.00"), starts_on=date(2026, 5, 1), ends_on=date(2026, 10, 31)
+    )
+    local = RoleGradeFactory(region=region, core_type=CoreJobType.SOCIAL_WORKER, name="Experienced social worker")
+    table = cap_table_load(region=region)
+    social = core_grade().pk
+
+    def ask(grade, on, engagement="umbrella", la_id=None):
+        answer = table.lookup(role_grade_id=grade, on=on, engagement_type=engagement, local_authority_id=la_id)
+        return answer.role_grade_id, answer.engagement_type, answer.cap, answer.allowed_rate
+
+    for _ in range(2):
+        assert ask(social, date(2026, 6, 1), la_id=la.pk) == (social, "umbrella", Decimal("35.00"), Decimal("40.00"))
+        assert ask(social, date(2026, 6, 1), la_id=second_la.pk) == (
+            social,
+            "umbrella",
+            Decimal("35.00"),
+            Decimal("35.00"),
+        )
+        assert ask(social, date(2026, 11, 1), la_id=la.pk)[3] == Decimal("35.00")
+        assert ask(social, date(2026, 6, 1), "paye") == (social, "paye", Decimal("27.04"), Decimal("27.04"))
+        assert ask(local.pk, date(2026, 6, 1)) == (local.pk, "umbrella", Decimal("35.00"), Decimal("35.00"))
+        assert ask(social, date(2026, 1, 1))[2] == Decimal("33.00")
+
+
 def test_over_by_amount_and_percent(caps, region):
     answer = cap_lookup(region=region, role_grade=core_grade(), on=date(2026, 6, 1))
 

@@ -1,0 +1,50 @@
+"""Measure placement uploads through the real API against raw PostgreSQL COPY (``make bench``).
+
+    make bench                      # 100,000 rows
+    make bench BENCH_ROWS=2000      # what CI runs, so the bench never rots
+
+It makes its own database (the one DATABASE_URL names, which ``make bench`` sets from
+BENCH_DATABASE_URL), refuses one that already exists, and drops it at the end."""
+
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from datareturns.bench import BenchError, bench_data_create, bench_database, bench_run, bench_table, machine_description
+
+
+class Command(BaseCommand):
+    help = (
+        "Time placement uploads (CSV, JSON, all updates) through gunicorn against raw COPY, in a database of its own."
+    )
+    requires_system_checks = []  # it creates the database the checks would look at
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--rows", type=int, default=100_000, help="Placement rows per upload (default 100000)")
+        parser.add_argument("--seed", type=int, default=1, help="Seed of the generated data (default 1)")
+
+    def handle(self, *args, rows: int, seed: int, **options) -> None:
+        limit = settings.DATARETURNS_UPLOAD_MAX_ROWS
+        if not 1 <= rows <= limit:
+            raise CommandError(f"--rows must be from 1 to {limit:,} (the upload's limit).")
+        self._started = time.monotonic()
+        if settings.DEBUG:
+            self.stderr.write("Note: DJANGO_DEBUG is on, so debug overhead is measured too (make bench turns it off).")
+        try:
+            with bench_database() as name, tempfile.TemporaryDirectory(prefix="riia-bench-") as directory:
+                self._say(f"Bench database {name} created.")
+                data = bench_data_create(rows=rows, seed=seed, directory=Path(directory), say=self._say)
+                measurements = bench_run(data, directory=Path(directory), say=self._say)
+                machine = machine_description()
+        except BenchError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("")
+        self.stdout.write(f"{rows:,} placement rows; {machine}.")
+        self.stdout.write(bench_table(measurements))
+        self.stdout.write(f"Bench database {name} dropped.")
+
+    def _say(self, text: str) -> None:
+        self.stderr.write(f"[{time.monotonic() - self._started:5.1f} s] {text}")
