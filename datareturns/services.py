@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from breaches.lookup import approval_table_load
 from breaches.services.register import BreachSuggestion, breach_records_suggest
 from datareturns.checks import EarlierPlacement, Outcome, placement_check
 from datareturns.models import Flag, Leaver, Placement, Upload
@@ -348,10 +349,8 @@ def _earlier_individuals(
 class _Tally:
     flags: Counter = field(default_factory=Counter)
     suggestions: list[BreachSuggestion] = field(default_factory=list)
-    las: Counter = field(default_factory=Counter)
 
     def add(self, row, outcome: Outcome, *, source: UploadSource, agency_id: int) -> None:
-        self.las[row.local_authority_id] += 1
         if not outcome.flags:
             return
         self.flags.update(str(code) for code in outcome.flags)
@@ -474,7 +473,6 @@ def _placements_process(source: UploadSource) -> Callable:
         _notify_upload(
             source=source,
             upload=upload,
-            las=tally.las,
             suggested=Counter(s.local_authority_id for s in tally.suggestions),
         )
         return answer
@@ -543,7 +541,7 @@ _RECHECK_FIELDS = (
 )
 
 
-def _notify_upload(*, source: UploadSource, upload: Upload, las: Counter, suggested: Counter) -> None:
+def _notify_upload(*, source: UploadSource, upload: Upload, suggested: Counter) -> None:
     """One notification per LA with placements above the cap without permission: to its workforce
     leads and the region's programme managers."""
     la_ids = [la_id for la_id, count in suggested.items() if count]
@@ -643,8 +641,6 @@ def _region_refs(*, refs: ReferenceMaps, region_ids: set[int]) -> ReferenceMaps:
     sent for any LA of the region, not only the sender's)."""
     widened = ReferenceMaps(**{f: getattr(refs, f) for f in refs.__dataclass_fields__ if f != "las_by_id"})
     widened.writable_la_ids = {la.id for la in refs.las_by_id.values() if la.region_id in region_ids}
-    from breaches.lookup import approval_table_load
-
     widened.approvals = approval_table_load(local_authority_ids=widened.writable_la_ids)
     return widened
 

@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,15 +30,6 @@ from riia.models import Role
 from riia.rules import current_memberships
 
 KEY_OR_SESSION = [ApiKeyAuthentication, SessionAuthentication]
-
-
-class RawBody(BaseParser):
-    """Declares the accepted content types for the schema; the view reads the stream itself."""
-
-    media_type = "*/*"
-
-    def parse(self, stream, media_type=None, parser_context=None):  # pragma: no cover - never called
-        raise NotImplementedError
 
 
 CSV_EXAMPLE = (
@@ -108,7 +98,6 @@ class PlacementUploadListView(generics.ListAPIView):
 
     authentication_classes = KEY_OR_SESSION
     serializer_class = UploadSerializer
-    parser_classes = [RawBody]
 
     def get_queryset(self):
         return uploads_visible_to(user=self.request.user).filter(kind="placements")
@@ -171,7 +160,6 @@ class LeaverUploadListView(generics.ListAPIView):
 
     authentication_classes = KEY_OR_SESSION
     serializer_class = UploadSerializer
-    parser_classes = [RawBody]
 
     def get_queryset(self):
         return uploads_visible_to(user=self.request.user).filter(kind="leavers")
