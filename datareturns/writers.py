@@ -68,11 +68,14 @@ class _CopyBuffer:
         self._writer = csv.writer(self.file)
         self.count = 0
 
-    def add(self, values: Sequence) -> None:
+    def append(self, values: Sequence) -> None:
         # csv writes None as an empty field (NULL to COPY, or '' where FORCE_NOT_NULL) and booleans
         # as True/False, which PostgreSQL reads as booleans: no per-value conversion needed.
         self._writer.writerow(values)
         self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
 
 
 class PlacementWriter:
@@ -90,15 +93,14 @@ class PlacementWriter:
         explanations = values[EXPLANATIONS_INDEX]
         values = (*values[:EXPLANATIONS_INDEX], json.dumps(explanations) if explanations else "{}", self.upload_id)
         if existing_id is None:
-            self._new.append(values) if not self.postgres else self._new.add(values)
+            self._new.append(values)
         else:
             self.replaced_ids.append(existing_id)
-            row = (existing_id, *values)
-            self._replacing.append(row) if not self.postgres else self._replacing.add(row)
+            self._replacing.append((existing_id, *values))
 
     @property
     def created(self) -> int:
-        return self._new.count if self.postgres else len(self._new)
+        return len(self._new)
 
     @property
     def updated(self) -> int:
@@ -122,7 +124,7 @@ class PlacementWriter:
     def _write_postgres(self) -> None:
         table = _table(Placement)
         with connection.cursor() as cursor:
-            if self._new.count:
+            if self._new:
                 # created_at and updated_at come from the columns' database default (now()).
                 self._copy(cursor, table, PLACEMENT_COLUMNS, self._new)
             if self.replaced_ids:
