@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from rates.models import MONEY, EngagementType, RoleGrade
+from rates.models import MONEY, CoreJobType, EngagementType, RoleGrade
 from riia.models import MSP, Agency, LeaveReason, LocalAuthority
 
 # Hard bounds the database keeps; the upload parser refuses the same values with a message.
@@ -217,3 +217,152 @@ class Leaver(models.Model):
 
     def __str__(self) -> str:
         return f"Leaver of {self.local_authority} on {self.leave_date}"
+
+
+class ReturnStatus(models.TextChoices):
+    """Where an LA's quarterly return is. "Not started" is the absence of a return; "late" is worked
+    out from the region's due date, not stored."""
+
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class QuarterlyReturn(models.Model):
+    """An LA's return for one calendar quarter (``quarter`` like ``2025-Q1``): the placements come from
+    the uploads; the LA adds its workforce figures, compliance and narrative; its DCS signs it off."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="returns")
+    quarter = models.CharField(max_length=7)
+    status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.IN_PROGRESS)
+    narrative = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-quarter", "local_authority__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "quarter"], name="return_once_per_la_and_quarter"),
+            models.CheckConstraint(name="return_quarter_label", condition=Q(quarter__regex=r"^\d{4}-Q[1-4]$")),
+            models.CheckConstraint(
+                name="return_signed_off_has_signature",
+                condition=~Q(status=ReturnStatus.SIGNED_OFF)
+                | Q(signed_off_at__isnull=False, signed_off_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority} return for {self.quarter}"
+
+
+class ReturnRoleFigures(models.Model):
+    """The workforce figures an LA enters for one core role in a return. Blank means not entered."""
+
+    quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="role_figures")
+    core_type = models.CharField(max_length=30, choices=CoreJobType.choices)
+    employed_fte = models.DecimalField(
+        "Employed (permanent) FTE", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    vacancies_fte = models.DecimalField("Vacancies FTE", max_digits=7, decimal_places=2, null=True, blank=True)
+    conversions = models.PositiveIntegerField("Agency-to-permanent conversions", null=True, blank=True)
+    leavers = models.PositiveIntegerField("Permanent leavers", null=True, blank=True)
+
+    class Meta:
+        ordering = ["quarterly_return", "core_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarterly_return", "core_type"], name="return_figures_once_per_role"),
+            models.CheckConstraint(
+                name="return_figures_not_negative",
+                condition=(Q(employed_fte__isnull=True) | Q(employed_fte__gte=0))
+                & (Q(vacancies_fte__isnull=True) | Q(vacancies_fte__gte=0)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_core_type_display()} figures of {self.quarterly_return}"
+
+
+class ScopeKind(models.TextChoices):
+    LA = "la", "Local authority"
+    GROUP = "group", "Sub-regional group"
+    REGION = "region", "Region"
+    ENGLAND = "england", "England"
+
+
+class BenchmarkSnapshot(models.Model):
+    """The current benchmarking snapshot of one scope: when it was computed and what it includes.
+
+    ``scope`` is the API's label: ``england``, ``region:<slug>``, ``group:<region-slug>/<group-slug>``
+    or ``la:<ONS code>``. A recompute replaces a scope's rows and this record in one transaction, so a
+    reader sees the old snapshot or the new one, never a mixture."""
+
+    scope = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=ScopeKind.choices)
+    region = models.ForeignKey("riia.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    group = models.ForeignKey(
+        "riia.SubRegionalGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    latest_upload = models.ForeignKey(Upload, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    latest_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="A recompute is queued or running since.")
+
+    class Meta:
+        ordering = ["kind", "scope"]
+
+    def __str__(self) -> str:
+        return f"Benchmark snapshot of {self.scope}"
+
+
+class BenchmarkRow(models.Model):
+    """One scope × quarter × role of a snapshot, with the metrics the issue defines (names are the API
+    contract). Blank (NULL) means "no value", as the definitions say."""
+
+    snapshot = models.ForeignKey(BenchmarkSnapshot, on_delete=models.CASCADE, related_name="rows")
+    quarter = models.CharField(max_length=7)
+    role = models.CharField(max_length=30, help_text="A core job type code, or 'all'.")
+    placements = models.PositiveIntegerField(default=0)
+    previous_placements = models.PositiveIntegerField(null=True, blank=True)
+    agency_fte = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    median_pay = models.DecimalField(**MONEY, null=True, blank=True)
+    mean_pay = models.DecimalField(**MONEY, null=True, blank=True)
+    cap = models.DecimalField(**MONEY, null=True, blank=True)
+    above_cap = models.PositiveIntegerField(default=0)
+    above_cap_authorised = models.PositiveIntegerField(default=0)
+    above_cap_unauthorised = models.PositiveIntegerField(default=0)
+    share_above_cap = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    spend = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    returns_signed_off = models.PositiveIntegerField(default=0)
+    las_in_scope = models.PositiveIntegerField(default=0)
+    employed_fte = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    agency_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    conversions = models.PositiveIntegerField(null=True, blank=True)
+    cool_off_flags = models.PositiveIntegerField(default=0)
+    pqe_flags = models.PositiveIntegerField(default=0)
+    project_team_repricing_flags = models.PositiveIntegerField(default=0)
+    change_placements = models.IntegerField(null=True, blank=True)
+    change_median_pay = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    change_share_above_cap = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    change_agency_rate = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "quarter", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "quarter", "role"], name="benchmark_row_once_per_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.scope} {self.quarter} {self.role}"
