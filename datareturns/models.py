@@ -366,3 +366,112 @@ class BenchmarkRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot.scope} {self.quarter} {self.role}"
+
+
+# --- Quarterly return workflow (issue 10) ---------------------------------------------------------
+
+
+class ComplianceRule(models.TextChoices):
+    """The rules a return says the LA complied with (or why not), as DfE's collection asks."""
+
+    PRICE_CAP = "price_cap", "Price cap"
+    COOL_OFF = "cool_off", "Cool-off period"
+    PQE = "pqe", "Post-qualified experience (3 years or more)"
+    NOTICE = "notice", "Notice period"
+    PROJECT_TEAM = "project_team", "Project-team workers identified and priced"
+
+
+class ReturnCompliance(models.Model):
+    """Whether the LA complied with one rule in the quarter, and why not where it did not."""
+
+    quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="compliance")
+    rule = models.CharField(max_length=20, choices=ComplianceRule.choices)
+    complied = models.BooleanField(null=True, blank=True, help_text="Blank means not answered yet.")
+    reason = models.TextField(blank=True, help_text="Why not, where the LA did not comply.")
+
+    class Meta:
+        ordering = ["quarterly_return", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarterly_return", "rule"], name="return_compliance_once_per_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} compliance of {self.quarterly_return}"
+
+
+class ReturnAgency(models.Model):
+    """An agency whose behaviour affected the LA's compliance in the quarter, and how."""
+
+    quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    how = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["quarterly_return", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarterly_return", "agency"], name="return_agency_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.quarterly_return}"
+
+
+class ReturnReopening(models.Model):
+    """A programme manager unlocked a signed-off return, and why (kept for every reopening)."""
+
+    quarterly_return = models.ForeignKey(QuarterlyReturn, on_delete=models.CASCADE, related_name="reopenings")
+    reason = models.TextField()
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(default=timezone.now)
+    was_signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Reopening of {self.quarterly_return}"
+
+
+class ReturnDueDate(models.Model):
+    """A region's due date for one quarter's returns. Without a row the due date is the default:
+    the last day of the second month after the quarter ends (DfE's window: 2025-Q1 was due 31 May)."""
+
+    region = models.ForeignKey("riia.Region", on_delete=models.CASCADE, related_name="return_due_dates")
+    quarter = models.CharField(max_length=7)
+    due_on = models.DateField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["region", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "quarter"], name="return_due_date_once_per_region_quarter"),
+            models.CheckConstraint(name="return_due_date_quarter_label", condition=Q(quarter__regex=r"^\d{4}-Q[1-4]$")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} returns for {self.quarter} due {self.due_on}"
+
+
+class ReturnReminder(models.Model):
+    """A scheduled reminder sent to an LA for a quarter: each kind once (the unique constraint makes
+    the beat task safe to run twice)."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before_due", "7 days before the due date"
+        AFTER_DUE = "after_due", "The day after the due date"
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    quarter = models.CharField(max_length=7)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "quarter", "kind"], name="return_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder to {self.local_authority} for {self.quarter}"

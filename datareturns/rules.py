@@ -7,7 +7,7 @@ from __future__ import annotations
 import rules
 
 from riia.models import Role
-from riia.rules import current_memberships, is_la_member, is_programme_manager_of, is_workforce_lead_of
+from riia.rules import current_memberships, is_dcs_of, is_la_member, is_programme_manager_of, is_workforce_lead_of
 
 
 def msps_uploading_for(user) -> list:
@@ -55,3 +55,43 @@ rules.add_perm("datareturns.upload_leavers", can_upload_leavers_for)
 rules.add_perm("datareturns.view_placements", can_view_placements_of)
 rules.add_perm("datareturns.use_placement_data", can_use_placement_data)
 rules.add_perm("datareturns.view_leavers", can_view_leavers)
+
+
+# --- Quarterly returns (issue 10) ---------------------------------------------------------------
+# The return carries single placements' pay, so it stays with the LA and its programme manager, as
+# the placements do. The workforce lead prepares and submits; the DCS signs off; the programme
+# manager reopens a signed-off return, reminds and exports the region's quarter.
+
+
+@rules.predicate
+def can_view_return_of(user, la) -> bool:
+    return la is not None and (is_la_member(user, la) or is_programme_manager_of(user, la.region))
+
+
+@rules.predicate
+def can_prepare_return_of(user, la) -> bool:
+    return is_workforce_lead_of(user, la)
+
+
+@rules.predicate
+def can_sign_off_return_of(user, la) -> bool:
+    return is_dcs_of(user, la)
+
+
+@rules.predicate
+def can_reopen_return_of(user, la) -> bool:
+    return la is not None and is_programme_manager_of(user, la.region)
+
+
+@rules.predicate
+def can_use_returns(user) -> bool:
+    """Whether the returns pages are for this person at all (the navigation link)."""
+    return any(m.role in (*Role.la_roles(), Role.PROGRAMME_MANAGER) for m in current_memberships(user))
+
+
+rules.add_perm("datareturns.view_return", can_view_return_of)
+rules.add_perm("datareturns.prepare_return", can_prepare_return_of)
+rules.add_perm("datareturns.sign_off_return", can_sign_off_return_of)
+rules.add_perm("datareturns.reopen_return", can_reopen_return_of)
+rules.add_perm("datareturns.manage_region_returns", is_programme_manager_of)
+rules.add_perm("datareturns.use_returns", can_use_returns)

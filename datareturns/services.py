@@ -475,6 +475,10 @@ def _placements_process(source: UploadSource) -> Callable:
             upload=upload,
             suggested=Counter(s.local_authority_id for s in tally.suggestions),
         )
+        # Imported here: the returns services read the placements through this module's selectors.
+        from datareturns.services_returns import returns_notify_received_after_sign_off
+
+        returns_notify_received_after_sign_off(upload=upload)
         return answer
 
     return process

@@ -34,6 +34,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Breach register", reverse("breaches:register")))
     if user.has_perm("datareturns.use_placement_data"):
         items.append(("Placements", reverse("datareturns:placement-list")))
+    if user.has_perm("datareturns.use_returns"):
+        items.append(("Quarterly returns", reverse("returns:index")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
     if user.has_perm("riia.manage_api_keys"):

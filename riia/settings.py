@@ -167,7 +167,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rates.tasks.exemptions_warn_ending_task",
         "schedule": crontab(hour=6, minute=5),
     },
+    # Quarterly returns: remind 7 days before the due date and on the day after (each once).
+    "datareturns-return-reminders": {
+        "task": "datareturns.tasks_returns.return_reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+# Task modules not named tasks.py, which autodiscovery would not find.
+CELERY_IMPORTS = ("datareturns.tasks_returns",)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "riia.User"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("rates/", include("rates.urls")),
     path("breaches/", include("breaches.urls")),
     path("placements/", include("datareturns.urls")),
+    path("returns/", include("datareturns.urls_returns")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
     path("api/v1/", include("datareturns.api.urls")),
