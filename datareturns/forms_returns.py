@@ -83,7 +83,9 @@ class ReturnForm(GovukForm):
                 label=f"{label}: why not", required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
         self._style_added()
-        self.order_fields([*self.role_field_names(), *self.compliance_field_names(), "agencies", "agencies_how", "narrative"])
+        self.order_fields(
+            [*self.role_field_names(), *self.compliance_field_names(), "agencies", "agencies_how", "narrative"]
+        )
 
     def _style_added(self) -> None:
         """The GOV.UK classes for the fields added after the mixin styled the declared ones."""
@@ -114,7 +116,11 @@ class ReturnForm(GovukForm):
         return initial
 
     def role_field_names(self) -> list[str]:
-        return [f"{core}__{name}" for core in CoreJobType.values for name in ("employed_fte", "vacancies_fte", "conversions", "leavers")]
+        return [
+            f"{core}__{name}"
+            for core in CoreJobType.values
+            for name in ("employed_fte", "vacancies_fte", "conversions", "leavers")
+        ]
 
     def compliance_field_names(self) -> list[str]:
         return [f"{rule}__{name}" for rule in ComplianceRule.values for name in ("complied", "reason")]

@@ -15,7 +15,6 @@ import calendar
 import csv
 import io
 import zipfile
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -141,8 +140,14 @@ def returns_for(*, user: User, quarters: list[str]) -> list[dict]:
             r = found.get((la.pk, quarter))
             status = status_of(r, due_on=due[(la.region_id, quarter)])
             rows.append(
-                {"la": la, "quarter": quarter, "return": r, "status": status, "status_label": STATUS_LABELS[status],
-                 "due_on": due[(la.region_id, quarter)]}
+                {
+                    "la": la,
+                    "quarter": quarter,
+                    "return": r,
+                    "status": status,
+                    "status_label": STATUS_LABELS[status],
+                    "due_on": due[(la.region_id, quarter)],
+                }
             )
     return rows
 
@@ -229,7 +234,9 @@ def monthly_costs(placements: QuerySet[Placement], *, first: date, last: date) -
     """Σ charge_rate × hours_per_week × active days in the month / 7, for each month of the period.
     The database sums the weekly charge of placements sharing a start and end date, so Python works
     on one row per distinct period, not per placement."""
-    weekly = ExpressionWrapper(F("charge_rate") * F("hours_per_week"), output_field=DecimalField(max_digits=14, decimal_places=4))
+    weekly = ExpressionWrapper(
+        F("charge_rate") * F("hours_per_week"), output_field=DecimalField(max_digits=14, decimal_places=4)
+    )
     groups = (
         placements_active_between(placements, first=first, last=last)
         .order_by()
@@ -250,7 +257,9 @@ def monthly_costs(placements: QuerySet[Placement], *, first: date, last: date) -
 def figures_for(*, local_authority: LocalAuthority, quarter: str, quarterly_return: QuarterlyReturn | None) -> Figures:
     """The figures of one LA's return: a handful of aggregate queries whatever the number of placements."""
     first, last = quarter_bounds(quarter)
-    active = placements_active_between(Placement.objects.filter(local_authority=local_authority), first=first, last=last)
+    active = placements_active_between(
+        Placement.objects.filter(local_authority=local_authority), first=first, last=last
+    )
     counts = active.aggregate(
         placements=Count("pk"),
         hours=Sum("hours_per_week"),
@@ -395,11 +404,15 @@ def received_after_sign_off(*, quarterly_return: QuarterlyReturn | None) -> int:
     if quarterly_return is None or quarterly_return.status != ReturnStatus.SIGNED_OFF:
         return 0
     first, last = quarter_bounds(quarterly_return.quarter)
-    return placements_active_between(
-        Placement.objects.filter(local_authority_id=quarterly_return.local_authority_id),
-        first=first,
-        last=last,
-    ).filter(upload__received_at__gt=quarterly_return.signed_off_at).count()
+    return (
+        placements_active_between(
+            Placement.objects.filter(local_authority_id=quarterly_return.local_authority_id),
+            first=first,
+            last=last,
+        )
+        .filter(upload__received_at__gt=quarterly_return.signed_off_at)
+        .count()
+    )
 
 
 def return_overview(*, user: User, local_authority: LocalAuthority, quarter: str) -> dict:
@@ -407,7 +420,9 @@ def return_overview(*, user: User, local_authority: LocalAuthority, quarter: str
     quarterly_return = return_find(local_authority=local_authority, quarter=quarter)
     if quarterly_return is not None:
         quarterly_return = (
-            QuarterlyReturn.objects.prefetch_related("role_figures", "compliance", "agencies__agency", "reopenings__reopened_by")
+            QuarterlyReturn.objects.prefetch_related(
+                "role_figures", "compliance", "agencies__agency", "reopenings__reopened_by"
+            )
             .select_related("submitted_by", "signed_off_by", "local_authority__region")
             .get(pk=quarterly_return.pk)
         )
@@ -529,7 +544,9 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _summary_row(*, la: LocalAuthority, quarter: str, quarterly_return: QuarterlyReturn | None, status: str) -> list[str]:
+def _summary_row(
+    *, la: LocalAuthority, quarter: str, quarterly_return: QuarterlyReturn | None, status: str
+) -> list[str]:
     figures = figures_for(local_authority=la, quarter=quarter, quarterly_return=quarterly_return)
     compliance = {c.rule: c for c in quarterly_return.compliance.all()} if quarterly_return else {}
     breaches = price_cap_breaches(local_authority=la, quarter=quarter)

@@ -79,7 +79,8 @@ class ReturnDetails:
 
 def return_url(quarterly_return: QuarterlyReturn) -> str:
     return reverse(
-        "returns:detail", kwargs={"la_code": quarterly_return.local_authority.old_code, "quarter": quarterly_return.quarter}
+        "returns:detail",
+        kwargs={"la_code": quarterly_return.local_authority.old_code, "quarter": quarterly_return.quarter},
     )
 
 
@@ -132,7 +133,9 @@ def return_start(*, actor: User, local_authority: LocalAuthority, quarter: str) 
     ReturnCompliance.objects.bulk_create(
         [ReturnCompliance(quarterly_return=quarterly_return, rule=rule) for rule in ComplianceRule.values]
     )
-    audit_record(actor=actor, action="quarterly_return.started", obj=quarterly_return, after={"status": quarterly_return.status})
+    audit_record(
+        actor=actor, action="quarterly_return.started", obj=quarterly_return, after={"status": quarterly_return.status}
+    )
     return quarterly_return
 
 
@@ -406,7 +409,9 @@ def return_reminders_send(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def _reminders_for(*, region_id: int, quarter: str, kind: str, due_on: date) -> int:
-    signed = QuarterlyReturn.objects.filter(quarter=quarter, status=ReturnStatus.SIGNED_OFF).values("local_authority_id")
+    signed = QuarterlyReturn.objects.filter(quarter=quarter, status=ReturnStatus.SIGNED_OFF).values(
+        "local_authority_id"
+    )
     already = ReturnReminder.objects.filter(quarter=quarter, kind=kind).values("local_authority_id")
     las = list(
         LocalAuthority.objects.select_for_update()

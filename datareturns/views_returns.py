@@ -81,9 +81,9 @@ def return_start(request: HttpRequest, la_code: str, quarter: str) -> HttpRespon
 
 
 def _agencies_for(la: LocalAuthority):
-    return Agency.objects.filter(
-        pk__in=Placement.objects.filter(local_authority=la).values("agency_id")
-    ).order_by("name")
+    return Agency.objects.filter(pk__in=Placement.objects.filter(local_authority=la).values("agency_id")).order_by(
+        "name"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,7 +158,9 @@ def return_reopen(request: HttpRequest, la_code: str, quarter: str) -> HttpRespo
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_reopen(actor=request.user, quarterly_return=quarterly_return, reason=form.cleaned_data["reason"])
+            services.return_reopen(
+                actor=request.user, quarterly_return=quarterly_return, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
