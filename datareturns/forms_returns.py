@@ -170,3 +170,21 @@ class ReopenForm(GovukForm):
 
 class DueDateForm(GovukForm):
     due_on = GovukDateField(label="Due date", what="the due date", help_text="For example, 31 5 2026")
+
+
+class RemindForm(GovukForm):
+    """The reminder button: which LA of the region (by its DfE number)."""
+
+    local_authority = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="old_code",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Select the local authority to remind",
+            "invalid_choice": "Select a local authority of the region to remind",
+        },
+    )
+
+    def __init__(self, *args, local_authorities, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = local_authorities

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from breaches.selectors.register import recent_quarters
 from datareturns import selectors_returns as selectors
 from datareturns import services_returns as services
-from datareturns.forms_returns import DueDateForm, ReopenForm, ReturnForm
+from datareturns.forms_returns import DueDateForm, RemindForm, ReopenForm, ReturnForm
 from datareturns.models import Placement
 from riia.errors import DomainError
 from riia.models import Agency, LocalAuthority
@@ -197,7 +197,9 @@ def _region(request: HttpRequest, slug: str, quarter: str):
     return region_get(user=request.user, slug=slug, perm="datareturns.manage_region_returns")
 
 
-def _render_region(request: HttpRequest, region, quarter: str, *, due_form=None, status: int = 200) -> HttpResponse:
+def _render_region(
+    request: HttpRequest, region, quarter: str, *, due_form=None, remind_form=None, status: int = 200
+) -> HttpResponse:
     due_on = selectors.due_date_for(region=region, quarter=quarter)
     return render(
         request,
@@ -209,6 +211,7 @@ def _render_region(request: HttpRequest, region, quarter: str, *, due_form=None,
             "rows": selectors.region_quarter(user=request.user, region=region, quarter=quarter),
             "due_on": due_on,
             "due_form": due_form or DueDateForm(initial={"due_on": due_on}),
+            "remind_form": remind_form,
         },
         status=status,
     )
@@ -222,10 +225,10 @@ def region_quarter(request: HttpRequest, slug: str, quarter: str) -> HttpRespons
 @require_POST
 def region_remind(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     region = _region(request, slug, quarter)
-    la = LocalAuthority.objects.filter(region=region, old_code=request.POST.get("local_authority", "")).first()
-    if la is None:
-        messages.error(request, "Select a local authority of the region to remind.")
-        return redirect("returns:region-quarter", slug=slug, quarter=quarter)
+    form = RemindForm(request.POST, local_authorities=LocalAuthority.objects.filter(region=region))
+    if not form.is_valid():
+        return _render_region(request, region, quarter, remind_form=form, status=400)
+    la = form.cleaned_data["local_authority"]
     try:
         sent = services.return_remind(actor=request.user, local_authority=la, quarter=quarter)
     except DomainError as error:

@@ -318,6 +318,36 @@ ACCESS |= {
 }
 
 
+# Quarterly returns (datareturns/rules.py, issue 10). A return carries single placements' pay, so
+# it stays with the LA's people and the region's programme manager. The workforce lead starts,
+# completes and submits it; the DCS signs it off; the programme manager reopens it, reminds, sets the
+# due date and exports the region's quarter.
+def _return(name: str) -> Obj:
+    return Obj(name, lambda side: {"la_code": side.la.old_code, "quarter": getattr(side, name).quarter})
+
+
+_NOT_STARTED = Obj("return not started", lambda side: {"la_code": side.la.old_code, "quarter": "2025-Q4"})
+_REGION_QUARTER = Obj("region quarter", lambda side: {"slug": side.region.slug, "quarter": "2026-Q2"})
+ACCESS |= {
+    "returns:index": Row(get=roles(LA, PM, ADMIN), post=NOT_OFFERED),
+    "returns:detail": (
+        Row(obj=_NOT_STARTED, get=own(roles(LA, PM)), post=NOT_OFFERED),
+        Row(obj=_return("return_signed_off"), get=own(roles(LA, PM)), post=NOT_OFFERED),
+    ),
+    "returns:start": Row(obj=_NOT_STARTED, get=NOT_OFFERED, post=own(roles(LEAD))),
+    "returns:edit": Row(obj=_return("return_in_progress"), get=own(roles(LEAD)), post=own(roles(LEAD))),
+    "returns:check": Row(obj=_return("return_in_progress"), get=own(roles(LEAD)), post=NOT_OFFERED),
+    "returns:submit": Row(obj=_return("return_in_progress"), get=NOT_OFFERED, post=own(roles(LEAD))),
+    "returns:sign-off": Row(obj=_return("return_awaiting"), get=own(roles(DCS)), post=own(roles(DCS))),
+    "returns:reopen": Row(obj=_return("return_signed_off"), get=own(roles(PM)), post=own(roles(PM))),
+    "returns:export": Row(obj=_return("return_signed_off"), get=own(roles(LA, PM)), post=NOT_OFFERED),
+    "returns:region-quarter": Row(obj=_REGION_QUARTER, get=own(roles(PM)), post=NOT_OFFERED),
+    "returns:region-remind": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
+    "returns:region-due-date": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
+    "returns:region-export": Row(obj=_REGION_QUARTER, get=own(roles(PM)), post=NOT_OFFERED),
+}
+
+
 # --- The Django admin: staff only --------------------------------------------------------------
 # What staff may do with each model. Models written by services (checked, locked, audited) are
 # "look" only; memberships, the LAs an MSP serves and a region's MOU settings are changed through

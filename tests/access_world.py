@@ -26,7 +26,7 @@ from breaches.models import (
     TrainingFundEntry,
 )
 from casestudies.models import CaseStudy, Resource
-from datareturns.models import Placement, Upload
+from datareturns.models import Placement, QuarterlyReturn, ReturnStatus, Upload
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
@@ -86,6 +86,9 @@ class Side:
     placement: Placement  # sent by the side's MSP for its LA
     upload: Upload  # the upload that sent it
     api_key: ApiKey  # the side's MSP's key
+    return_in_progress: QuarterlyReturn  # 2026-Q3 (2025-Q4 has no return: not started)
+    return_awaiting: QuarterlyReturn  # 2026-Q2, awaiting the DCS's sign-off
+    return_signed_off: QuarterlyReturn  # 2026-Q1
 
 
 @dataclass
@@ -178,6 +181,17 @@ def _side_objects(name: str, code: int) -> Side:
         placement=Placement.objects.get(upload=upload),
         upload=upload,
         api_key=api_key,
+        return_in_progress=QuarterlyReturn.objects.create(local_authority=la, quarter="2026-Q3"),
+        return_awaiting=QuarterlyReturn.objects.create(
+            local_authority=la, quarter="2026-Q2", status=ReturnStatus.AWAITING_SIGN_OFF
+        ),
+        return_signed_off=QuarterlyReturn.objects.create(
+            local_authority=la,
+            quarter="2026-Q1",
+            status=ReturnStatus.SIGNED_OFF,
+            signed_off_at=timezone.now(),
+            signed_off_by=pm,
+        ),
     )
 
 
