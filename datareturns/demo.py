@@ -26,6 +26,7 @@ from breaches.selectors.register import quarter_bounds, quarter_of, recent_quart
 from datareturns.generate import PlacementGenerator, csv_write, la_profiles_load
 from datareturns.models import Flag, Placement, Upload
 from datareturns.services import UploadSource, leaver_upload_create, placement_upload_create, upload_body_spool
+from datareturns.services_returns import ReturnDetails
 from datareturns.validation import LEAVER_COLUMNS
 from riia.demo import DEMO_DOMAIN, DEMO_KEY_NAME, DEMO_MSPS, DEMO_REGIONS
 from riia.models import MSP, ApiKey, LocalAuthority, User
@@ -245,4 +246,93 @@ def load() -> list[str]:
         f"Placement data: {sent.leavers} permanent leavers from {sent.leaver_las} LAs; {sent.placements} placements "
         f"in {sent.uploads} uploads from {len(plans)} MSPs ({quarters[0]} to {quarters[-1]}).",
         f"Placement data flags: {shown}.",
+    ]
+
+
+# --- Quarterly returns (issue 10) -----------------------------------------------------------------
+
+RETURN_QUARTERS = 3  # the ended quarters that get returns
+
+
+def _demo_details(la: LocalAuthority, quarter: str, figures) -> ReturnDetails:
+    """Plausible entries: employed FTE about five times the agency FTE of the role (an agency rate
+    near the national 15 %), a tenth of it vacant, and compliance that matches the flags."""
+    from datareturns.models import ComplianceRule
+    from datareturns.services_returns import ComplianceEntry, RoleEntry
+
+    roles = {}
+    for line in figures.roles:
+        employed = max(Decimal("4"), (line.agency_fte * Decimal("5.4")).quantize(Decimal("0.1")))
+        roles[line.core_type] = RoleEntry(
+            employed_fte=employed,
+            vacancies_fte=(employed / 10).quantize(Decimal("0.1")),
+            conversions=line.placements // 6,
+            leavers=1 + line.placements // 4,
+        )
+    flagged = {
+        ComplianceRule.PRICE_CAP: figures.above_cap_without_permission,
+        ComplianceRule.COOL_OFF: figures.cool_off,
+        ComplianceRule.PQE: figures.pqe_under_3_years,
+        ComplianceRule.PROJECT_TEAM: figures.project_team_repricing,
+    }
+    compliance = {
+        rule: ComplianceEntry(False, f"{flagged[rule]} placement(s) flagged; each is in the breach register.")
+        if flagged.get(rule)
+        else ComplianceEntry(True)
+        for rule in ComplianceRule.values
+    }
+    return ReturnDetails(
+        roles=roles,
+        compliance=compliance,
+        narrative=(
+            f"{la.name}, {quarter}: {figures.placements} agency placements ({figures.agency_fte} FTE). "
+            "Agency use is steady; two hard-to-fill team manager posts are covered while we recruit."
+        ),
+    )
+
+
+def load_returns() -> list[str]:
+    """Returns for the last three ended quarters through the real services: signed off for every demo
+    LA, except in the latest quarter where one LA's awaits sign-off, one's is in progress and one has
+    not started (so the region's quarter page shows each status)."""
+    from datareturns.models import QuarterlyReturn
+    from datareturns.selectors_returns import figures_for
+    from datareturns.services_returns import (
+        return_sign_off,
+        return_start,
+        return_submit,
+        return_update,
+    )
+
+    las = list(LocalAuthority.objects.filter(region__slug__in=DEMO_REGIONS).select_related("region").order_by("name"))
+    if not las:
+        return ["Quarterly returns: skipped, the demo LAs are missing."]
+    if QuarterlyReturn.objects.filter(local_authority__in=las).exists():
+        return ["Quarterly returns: already there, left as they are."]
+    quarters = list(reversed(recent_quarters(count=RETURN_QUARTERS + 1)[1:]))
+    latest = quarters[-1]
+    west_midlands = [la for la in las if la.region.slug == DEMO_REGIONS[0]] or las
+    held_back = {
+        la.pk: stage for la, stage in zip(west_midlands, ["not_started", "in_progress", "awaiting"], strict=False)
+    }
+    counts = Counter()
+    for quarter in quarters:
+        for la in las:
+            stage = held_back.get(la.pk, "signed_off") if quarter == latest else "signed_off"
+            lead, dcs = _person(f"lead.{la.slug}"), _person(f"dcs.{la.slug}")
+            if stage == "not_started" or lead is None or dcs is None:
+                counts["not_started"] += 1
+                continue
+            quarterly_return = return_start(actor=lead, local_authority=la, quarter=quarter)
+            figures = figures_for(local_authority=la, quarter=quarter, quarterly_return=quarterly_return)
+            return_update(actor=lead, quarterly_return=quarterly_return, details=_demo_details(la, quarter, figures))
+            if stage != "in_progress":
+                return_submit(actor=lead, quarterly_return=quarterly_return)
+                if stage != "awaiting":
+                    return_sign_off(actor=dcs, quarterly_return=quarterly_return)
+            counts[stage] += 1
+    return [
+        f"Quarterly returns ({quarters[0]} to {latest}): {counts['signed_off']} signed off, "
+        f"{counts['awaiting']} awaiting sign-off, {counts['in_progress']} in progress, "
+        f"{counts['not_started']} not started."
     ]

@@ -59,3 +59,56 @@ def panels_for(user: User) -> list[HomePanel]:
             )
         )
     return panels
+
+
+def return_panels_for(user: User) -> list[HomePanel]:
+    """The workforce lead's returns to complete or submit and the DCS's returns to sign off, for the
+    quarters whose returns are open (the last two ended quarters), and the programme manager's
+    region quarter."""
+    from breaches.selectors.register import recent_quarters
+    from datareturns.selectors_returns import managed_regions_for, returns_for
+
+    roles = {m.role for m in current_memberships(user)}
+    panels: list[HomePanel] = []
+    quarters = recent_quarters(count=3)[1:]  # the quarters that have ended, newest first
+    if roles & {Role.WORKFORCE_LEAD, Role.DCS}:
+        items = []
+        for row in returns_for(user=user, quarters=quarters):
+            la = row["la"]
+            stored = row["return"].status if row["return"] else "not_started"
+            url = reverse("returns:detail", args=[la.old_code, row["quarter"]])
+            due = f"due {row['due_on']:%-d %B %Y}"
+            lead_todo = stored in ("not_started", "in_progress") and user.has_perm("datareturns.prepare_return", la)
+            dcs_todo = stored == "awaiting_sign_off" and user.has_perm("datareturns.sign_off_return", la)
+            if lead_todo:
+                verb = "Start" if stored == "not_started" else "Complete and submit"
+                items.append(
+                    HomeItem(f"{verb} the {row['quarter']} return of {la.name} ({due})", url, row["status_label"])
+                )
+            elif dcs_todo:
+                items.append(HomeItem(f"Sign off the {row['quarter']} return of {la.name} ({due})", url, "To sign off"))
+        panels.append(
+            HomePanel(
+                title="Quarterly returns to do",
+                items=items,
+                empty_text="No quarterly return is waiting for you.",
+                more_url=reverse("returns:index"),
+                more_text="All quarterly returns",
+            )
+        )
+    if Role.PROGRAMME_MANAGER in roles and quarters:
+        panels.append(
+            HomePanel(
+                title="Quarterly returns of your region",
+                items=[
+                    HomeItem(
+                        f"{region.name}: {quarters[0]}",
+                        reverse("returns:region-quarter", args=[region.slug, quarters[0]]),
+                    )
+                    for region in managed_regions_for(user=user)
+                ],
+                more_url=reverse("returns:index"),
+                more_text="All quarterly returns",
+            )
+        )
+    return panels

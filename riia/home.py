@@ -31,6 +31,7 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "rates.home.panels_for",
     "casestudies.home.panels_for",
     "datareturns.home.panels_for",
+    "datareturns.home.return_panels_for",
 ]
 
 
