@@ -450,6 +450,7 @@ def return_overview(*, user: User, local_authority: LocalAuthority, quarter: str
         "due_on": due_on,
         "status": status,
         "status_label": STATUS_LABELS[status],
+        "stored_status_label": STATUS_LABELS[quarterly_return.status if quarterly_return else NOT_STARTED],
         "breach_records": breaches["records"],
         "breach_requests": [(r, signed_by(r)) for r in breaches["requests"]],
         "compliance": [(rule, label, compliance.get(rule)) for rule, label in ComplianceRule.choices],
