@@ -151,23 +151,23 @@ def _details_snapshot(quarterly_return: QuarterlyReturn) -> dict:
     }
 
 
-def _check_details(details: ReturnDetails, *, region: Region) -> None:
+def _check_details(details: ReturnDetails) -> None:
     for core, entry in details.roles.items():
         if core not in CoreJobType.values:
             raise DomainError(f"{core} is not a core role", field="roles")
         for name in ("employed_fte", "vacancies_fte"):
             value = getattr(entry, name)
             if value is not None and not (Decimal("0") <= value < Decimal("100000")):
-                raise DomainError("Enter an FTE of 0 or more, like 12.5", field=f"{core}-{name}")
+                raise DomainError("Enter an FTE of 0 or more, like 12.5", field=f"{core}__{name}")
         for name in ("conversions", "leavers"):
             value = getattr(entry, name)
             if value is not None and value < 0:
-                raise DomainError("Enter a number of people, 0 or more", field=f"{core}-{name}")
+                raise DomainError("Enter a number of people, 0 or more", field=f"{core}__{name}")
     for rule, entry in details.compliance.items():
         if rule not in ComplianceRule.values:
             raise DomainError(f"{rule} is not a rule of the return", field="compliance")
         if entry.complied and entry.reason.strip():
-            raise DomainError("Only give a reason where you did not comply", field=f"{rule}-reason")
+            raise DomainError("Only give a reason where you did not comply", field=f"{rule}__reason")
 
 
 @transaction.atomic
@@ -179,7 +179,7 @@ def return_update(*, actor: User, quarterly_return: QuarterlyReturn, details: Re
     la = quarterly_return.local_authority
     if not is_workforce_lead_of(actor, la):
         raise DomainError(f"Only a workforce lead of {la} can change its quarterly return.")
-    _check_details(details, region=la.region)
+    _check_details(details)
     before = {**snapshot(quarterly_return, ["status"]), **_details_snapshot(quarterly_return)}
     figures = {f.core_type: f for f in quarterly_return.role_figures.all()}
     for core, entry in details.roles.items():

@@ -187,3 +187,13 @@ def test_home_tells_the_lead_and_then_the_dcs(client_for, la, workforce_lead, dc
     _submitted(client_for, la, workforce_lead, latest)
     page = client_for(dcs).get("/").content.decode()
     assert f"Sign off the {latest} return of Dudley" in page
+
+
+def test_a_reason_given_for_a_rule_complied_with_is_refused_on_its_field(client_for, la, workforce_lead):
+    client = client_for(workforce_lead)
+    client.post(_url("start", la))
+
+    response = client.post(_url("edit", la), _complete_form() | {"notice__reason": "We gave 2 weeks"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["notice__reason"] == ["Only give a reason where you did not comply"]
