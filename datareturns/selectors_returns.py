@@ -361,14 +361,16 @@ def return_problems(*, quarterly_return: QuarterlyReturn | None, figures: Figure
 
 
 def price_cap_breaches(*, local_authority: LocalAuthority, quarter: str) -> dict:
-    """Price-cap breaches of the quarter, read from the register (entries that occurred in it, not
-    dismissed) and the approved breach requests whose contract overlaps it, with who signed them off."""
+    """Price-cap breaches of the quarter, read from the register (confirmed entries that occurred in it:
+    suggestions wait for the programme manager's review, and LA people do not see them) and the approved breach requests whose contract overlaps it, with who signed them off."""
     first, last = quarter_bounds(quarter)
     records = (
         BreachRecord.objects.filter(
-            local_authority=local_authority, breach_type=BreachType.PAY_RATE, occurred_on__range=(first, last)
+            local_authority=local_authority,
+            breach_type=BreachType.PAY_RATE,
+            occurred_on__range=(first, last),
+            status=BreachRecord.Status.CONFIRMED,
         )
-        .exclude(status=BreachRecord.Status.DISMISSED)
         .select_related("role_grade", "agency", "breach_request")
         .order_by("occurred_on", "pk")
     )

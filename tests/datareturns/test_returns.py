@@ -446,3 +446,36 @@ def test_formula_cells_are_neutralised(la, workforce_lead):
     files = _unzip(return_export_zip(local_authority=la, quarter=QUARTER))
 
     assert dict(zip(SUMMARY_HEADER, files["summary.csv"][1], strict=True))["narrative"] == "'=HYPERLINK(1)"
+
+
+# --- Price-cap breaches are read from the register and the requests ------------------------------
+
+
+def test_breaches_come_from_the_register_and_approved_requests_with_who_signed(region, la, dcs, chief_executive):
+    from breaches.models import BreachRecord, Signature
+    from datareturns.selectors_returns import price_cap_breaches, signed_by
+    from tests.breaches.factories import cap_in, decided_request
+
+    cap_in(region)
+    from tests.breaches.factories_register import BreachRecordFactory
+
+    in_quarter = BreachRecordFactory(local_authority=la, occurred_on=date(2026, 5, 14))
+    BreachRecordFactory(local_authority=la, occurred_on=date(2026, 8, 14))  # another quarter
+    BreachRecordFactory(
+        local_authority=la,
+        occurred_on=date(2026, 5, 20),
+        source=BreachRecord.Source.SUGGESTED,
+        status=BreachRecord.Status.SUGGESTED,
+        source_reference="p-1",
+    )  # not yet reviewed
+    approved = decided_request(la, created_by=dcs)  # contract May to October 2026
+    for person, role in ((dcs, "dcs"), (chief_executive, "chief_executive")):
+        Signature.objects.create(breach_request=approved, round=approved.round, role=role, signatory=person)
+
+    found = price_cap_breaches(local_authority=la, quarter=QUARTER)
+
+    assert found["records"] == [in_quarter]
+    assert found["requests"] == [approved]
+    who = signed_by(found["requests"][0])
+    assert "Dana Director (Director of Children's Services)" in who and chief_executive.full_name in who
+    assert who.endswith("(decided)")  # and the regional decider
