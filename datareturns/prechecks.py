@@ -18,6 +18,7 @@ agency. The one write is the audit: ``check_tally_add`` counts checks per key (o
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -190,7 +191,7 @@ def placements_check_body(*, source: UploadSource, body: bytes, content_type: st
 
 
 def placements_check(
-    *, source: UploadSource, rows: list[tuple[int, dict[str, str]]], read_errors: list[RowError] = ()
+    *, source: UploadSource, rows: list[tuple[int, dict[str, str]]], read_errors: Sequence[RowError] = ()
 ) -> CheckAnswer:
     """The flags each row would get if ``source`` uploaded it now, or the upload's errors for it."""
     refs = refs_for(source)

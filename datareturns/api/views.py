@@ -303,9 +303,12 @@ class PlacementCheckView(APIView):
     )
     def post(self, request: Request) -> Response:
         source = _source(request, leavers=False)
+        content_type = request.META.get("CONTENT_TYPE", "")
         try:
+            # The content type first: a form body (read by the CSRF check) is refused before its body is asked for.
+            services.content_kind(content_type)
             answer = prechecks.placements_check_body(
-                source=source, body=request._request.body, content_type=request.META.get("CONTENT_TYPE", "")
+                source=source, body=request._request.body, content_type=content_type
             )
         except services.UploadError as error:
             raise RowErrors(error.errors, error_count=error.error_count, status=error.status) from None

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -377,3 +378,17 @@ def test_json_numbers_and_booleans_are_read_as_the_upload_reads_them(msp_key, la
     result = response.json()["results"][0]
     assert [f["code"] for f in result["flags"]] == ["pqe_under_3_years"]
     assert Decimal(result["hourly_pay_rate"]) == Decimal("35.00")
+
+
+def test_a_form_body_in_a_session_is_415_not_an_error(workforce_lead):
+    """The CSRF check reads a form body before the view: the view must not ask for the raw body then."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(workforce_lead)
+    client.get(reverse("datareturns:placement-check"))
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(CHECKS, {"la_code": "330", "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 415
