@@ -12,6 +12,7 @@ from django.utils import timezone
 from datareturns.models import CheckTally
 from datareturns.rules import msps_uploading_for
 from datareturns.selectors import placement_upload_las_for
+from datareturns.services import UploadSource
 from rates.models import RoleGrade
 from riia.models import MSP, LocalAuthority, Role
 from riia.rules import current_memberships
@@ -26,6 +27,12 @@ class CheckScope:
 
     msp: MSP | None
     local_authorities: list[LocalAuthority]
+
+    def source(self, *, local_authority: LocalAuthority, user) -> UploadSource:
+        """The sender a check of a placement with ``local_authority`` is made as."""
+        if self.msp is not None:
+            return UploadSource(msp=self.msp, user=user)
+        return UploadSource(local_authority=local_authority, user=user)
 
 
 def check_scope_for(*, user) -> CheckScope | None:

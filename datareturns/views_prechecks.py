@@ -22,7 +22,6 @@ from datareturns.api.throttling import check_wait
 from datareturns.forms import PlacementCheckForm
 from datareturns.models import Flag
 from datareturns.selectors_prechecks import check_role_grades_for, check_scope_for, check_tallies_visible_to
-from datareturns.services import UploadSource
 from rates.models import EngagementType
 
 PAGE_SIZE = 100
@@ -56,7 +55,6 @@ def placement_check(request: HttpRequest) -> HttpResponse:
         local_authorities=scope.local_authorities,
         role_grades=check_role_grades_for(local_authorities=scope.local_authorities),
     )
-    context = {"form": form, "scope": scope}
     if request.method == "POST" and form.is_valid():
         wait = check_wait(request)
         if wait is not None:
@@ -64,34 +62,36 @@ def placement_check(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(wait)
             return response
         la = form.chosen_local_authority()
-        if scope.msp is not None:
-            source = UploadSource(msp=scope.msp, user=request.user)
-        else:
-            source = UploadSource(local_authority=la, user=request.user)
+        source = scope.source(local_authority=la, user=request.user)
         [checked] = prechecks.placements_check(source=source, rows=[(1, form.row())]).results
         prechecks.check_tally_add(source=source, rows=1)
-        if not checked.valid:
-            form.add_row_errors(checked.errors)
-        else:
-            can_request = Flag.ABOVE_CAP_UNAUTHORISED in checked.flags and any(
-                lead.pk == la.pk for lead in local_authorities_where_lead(user=request.user)
+        if checked.valid:
+            return _answer(
+                request, checked, la=la, role_name=dict(form.fields["role"].choices)[form.cleaned_data["role"]]
             )
-            return render(
-                request,
-                "datareturns/check_answer.html",
-                {
-                    "checked": checked,
-                    "local_authority": la,
-                    "engagement": EngagementType(checked.engagement_type).label,
-                    "role_name": dict(form.fields["role"].choices).get(form.cleaned_data["role"], ""),
-                    "flags": [
-                        (code, label, checked.flags[code]) for code, label in Flag.choices if code in checked.flags
-                    ],
-                    "breach_request_link": _breach_request_link(checked) if can_request else None,
-                    "above_cap_unauthorised": Flag.ABOVE_CAP_UNAUTHORISED in checked.flags,
-                },
-            )
-    return render(request, "datareturns/check_form.html", context, status=400 if form.errors else 200)
+        form.add_row_errors(checked.errors)
+    return render(
+        request, "datareturns/check_form.html", {"form": form, "scope": scope}, status=400 if form.errors else 200
+    )
+
+
+def _answer(request: HttpRequest, checked: prechecks.CheckedRow, *, la, role_name: str) -> HttpResponse:
+    above_cap_unauthorised = Flag.ABOVE_CAP_UNAUTHORISED in checked.flags
+    # Only the LA's workforce lead can ask for a breach; an MSP user is told so instead.
+    can_request = above_cap_unauthorised and local_authorities_where_lead(user=request.user).filter(pk=la.pk).exists()
+    return render(
+        request,
+        "datareturns/check_answer.html",
+        {
+            "checked": checked,
+            "local_authority": la,
+            "role_name": role_name,
+            "engagement": EngagementType(checked.engagement_type).label,
+            "flags": [(code, label, checked.flags[code]) for code, label in Flag.choices if code in checked.flags],
+            "breach_request_link": _breach_request_link(checked) if can_request else None,
+            "above_cap_unauthorised": above_cap_unauthorised,
+        },
+    )
 
 
 @require_GET
