@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from datareturns.models import CheckTally, Placement, Upload
-from datareturns.prechecks import placements_check
+from datareturns.prechecks import placements_check, placements_check_body
 from datareturns.services import UploadSource
 from riia.models import Agency
 from riia.services_keys import api_key_create
@@ -101,8 +101,10 @@ def test_each_flag_both_ways_check_then_upload_agree(flag, flagged, msp, la, sec
     proposed = row("P-1", la.old_code, worker="SW9", **(with_flag if flagged else without))
     source = UploadSource(msp=msp)
 
-    [checked] = check_rows(source, proposed)
-    send(source, csv_body(proposed))
+    body = csv_body(proposed)
+
+    [checked] = placements_check_body(source=source, body=body, content_type="text/csv").results
+    send(source, body)  # the very same bytes, uploaded
 
     stored = Placement.objects.get(assignment_id="P-1")
     assert (flag in checked.flags) is flagged
