@@ -33,7 +33,7 @@ from django.utils import timezone
 from psycopg2 import sql
 
 from datareturns.generate import PlacementGenerator, csv_write, json_write, la_profiles_load
-from datareturns.models import Placement, PlacementVersion
+from datareturns.models import Flag, Placement, PlacementVersion
 from datareturns.services import UploadSource, leaver_upload_create, upload_body_spool
 from datareturns.validation import LEAVER_COLUMNS
 from datareturns.writers import PLACEMENT_COLUMNS
@@ -46,6 +46,7 @@ from riia.services_keys import api_key_create
 FIRST_START, LAST_START = date(2024, 4, 1), date(2026, 3, 31)
 CSV_TYPE, JSON_TYPE = "text/csv", "application/json"
 GOAL_RATIO, GOAL_RSS_MB = 2.0, 300
+OFFERS = 1000  # proposed placements in one pre-offer check (the most a check may hold)
 
 
 class BenchError(Exception):
@@ -60,6 +61,7 @@ class Measurement:
     peak_rss_mb: float | None = None
     goal: bool = False
     worker_cpu_seconds: float | None = None
+    note: str = ""  # said instead of the comparison with COPY (the pre-offer check's pair)
 
     @property
     def rows_per_second(self) -> float:
@@ -121,6 +123,8 @@ class BenchData:
     updates_csv: Path
     rows: int
     leavers: int
+    offers_json: Path | None = None  # proposed placements, for the pre-offer check and their upload
+    offers: int = 0
 
 
 def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[str], None]) -> BenchData:
@@ -157,6 +161,17 @@ def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[s
         json_write(generator.placements(), out)
     with paths["updates.csv"].open("w", newline="", encoding="utf-8") as out:
         csv_write(_one_value_changed(generator.placements()), out)
+    offers = PlacementGenerator(
+        las=generator.las,
+        rows=OFFERS,
+        first_start=FIRST_START,
+        last_start=LAST_START,
+        seed=seed + 1,
+        assignment_prefix="OFFER-",
+    )
+    paths["offers.json"] = directory / "offers.json"
+    with paths["offers.json"].open("w", encoding="utf-8") as out:
+        json_write(offers.placements(), out)
     sizes = ", ".join(f"{name} {path.stat().st_size / 1e6:.1f} MB" for name, path in paths.items())
     say(f"Generated {rows:,} placements ({sizes}) and {leavers:,} permanent leavers (sent by their LAs).")
     return BenchData(
@@ -167,6 +182,8 @@ def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[s
         updates_csv=paths["updates.csv"],
         rows=rows,
         leavers=leavers,
+        offers_json=paths["offers.json"],
+        offers=OFFERS,
     )
 
 
@@ -327,7 +344,14 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _upload(
-    data: BenchData, name: str, body: Path, content_type: str, *, expect: str, say: Callable[[str], None]
+    data: BenchData,
+    name: str,
+    body: Path,
+    content_type: str,
+    *,
+    expect: str,
+    say: Callable[[str], None],
+    rows: int | None = None,
 ) -> tuple[Measurement, dict]:
     """One upload, to a fresh server, timed from the first byte sent to the last byte of the answer."""
     with Server(api_key=data.api_key) as server:
@@ -339,10 +363,11 @@ def _upload(
         cpu = _cpu_seconds(server.worker_pid) - cpu
         rss = peak.stop()
     answer = json.loads(raw or b"{}")
-    if status != 201 or answer.get(expect) != data.rows:
-        raise BenchError(f"{name}: expected 201 with {expect} = {data.rows:,}, got {status}: {raw[:600]!r}")
+    rows = data.rows if rows is None else rows
+    if status != 201 or answer.get(expect) != rows:
+        raise BenchError(f"{name}: expected 201 with {expect} = {rows:,}, got {status}: {raw[:600]!r}")
     say(f"{name}: {seconds:.2f} s ({cpu:.2f} s CPU in the worker), peak RSS {rss:.0f} MB.")
-    return Measurement(name, seconds, data.rows, rss, goal=True, worker_cpu_seconds=cpu), answer
+    return Measurement(name, seconds, rows, rss, goal=True, worker_cpu_seconds=cpu), answer
 
 
 def _table(model) -> str:
@@ -394,7 +419,56 @@ def bench_run(data: BenchData, *, directory: Path, say: Callable[[str], None]) -
     say(f"COPY: {copy.seconds:.2f} s.")
     _reset()
     json_new, _ = _upload(data, "JSON upload, new rows", data.placements_json, JSON_TYPE, expect="created", say=say)
-    return [copy, csv_new, json_new, csv_again]
+    return [copy, csv_new, json_new, csv_again, *_check_then_upload(data, say=say)]
+
+
+def _check_then_upload(data: BenchData, *, say: Callable[[str], None]) -> list[Measurement]:
+    """1,000 proposed placements checked in one request, then the same 1,000 uploaded, both against
+    the region's stored placements (the JSON upload's); the check must answer each with the flags the
+    upload then gives it."""
+    with Server(api_key=data.api_key) as server:
+        cpu = _cpu_seconds(server.worker_pid)
+        start = time.perf_counter()
+        status, raw = server.request(
+            "POST", "/api/v1/placements/checks/", body=data.offers_json, content_type=JSON_TYPE
+        )
+        check_seconds = time.perf_counter() - start
+        check_cpu = _cpu_seconds(server.worker_pid) - cpu
+    answer = json.loads(raw or b"{}")
+    if status != 200 or answer.get("checked") != data.offers:
+        raise BenchError(f"Pre-offer check: expected 200 with {data.offers:,} checked, got {status}: {raw[:600]!r}")
+    would_get = dict.fromkeys(Flag.values, 0)
+    for result in answer["results"]:
+        for flag in result["flags"]:
+            would_get[flag["code"]] += 1
+    upload, uploaded = _upload(
+        data, "upload", data.offers_json, JSON_TYPE, expect="created", say=lambda _text: None, rows=data.offers
+    )
+    got = {code: uploaded["flags"].get(code, 0) for code in Flag.values}
+    if got != would_get:
+        raise BenchError(f"The check said {would_get}, the upload of the same rows gave {got}.")
+    say(
+        f"Pre-offer check of {data.offers:,} proposed placements: {check_seconds:.2f} s; "
+        f"the upload of the same rows: {upload.seconds:.2f} s (flags agree: {would_get})."
+    )
+    ratio = check_seconds / upload.seconds
+    return [
+        Measurement(
+            f"{data.offers:,} proposed placements checked in one request",
+            check_seconds,
+            data.offers,
+            worker_cpu_seconds=check_cpu,
+            note=f"{ratio:.2f}× the upload of the same rows",
+        ),
+        Measurement(
+            f"Upload of the same {data.offers:,} rows",
+            upload.seconds,
+            data.offers,
+            upload.peak_rss_mb,
+            worker_cpu_seconds=upload.worker_cpu_seconds,
+            note="beside the check above",
+        ),
+    ]
 
 
 def bench_table(measurements: list[Measurement]) -> str:
@@ -406,6 +480,9 @@ def bench_table(measurements: list[Measurement]) -> str:
     for m in measurements:
         ratio = m.seconds / copy.seconds
         rss = f"{m.peak_rss_mb:.0f}" if m.peak_rss_mb is not None else "–"
+        if m.note:
+            lines.append(f"| {m.name} | {m.seconds:.2f} | {m.rows_per_second:,.0f} | – | {rss} | {m.note} |")
+            continue
         if m is copy:
             goal = "the physical limit"
         elif m.goal:
@@ -415,7 +492,7 @@ def bench_table(measurements: list[Measurement]) -> str:
             goal = f"{m.seconds / csv_new.seconds:.2f}× the new-rows upload"
         lines.append(f"| {m.name} | {m.seconds:.2f} | {m.rows_per_second:,.0f} | {ratio:.1f}× | {rss} | {goal} |")
     cpu = "; ".join(f"{m.name} {m.worker_cpu_seconds:.1f} s" for m in measurements if m.worker_cpu_seconds is not None)
-    lines += ["", f"CPU time in the gunicorn worker (the Python share of each upload): {cpu}."]
+    lines += ["", f"CPU time in the gunicorn worker (the Python share of each request): {cpu}."]
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """The compliance checks: what flags a placement gets, and why.
 
 One code path for every caller: the upload, a leavers upload re-checking the placements it touches,
-and (later) the pre-offer check. ``placement_check`` is a pure function of the placement's values
+and the pre-offer check (through ``flagging.PlacementFlagger``). ``placement_check`` is a pure function of the placement's values
 and the reference maps, so it can be tested without a database.
 """
 
@@ -91,11 +91,11 @@ def placement_check(
             continue
         free_from = add_months(leaver.leave_date, region.cool_off_months)
         if leaver.leave_date <= start < free_from:
-            # Which LA they left and why is another LA's information: not repeated here.
+            # Which LA they left, when and why is another LA's information: only the region and the
+            # day from which the worker may be engaged are said (the same words to every sender).
             outcome.flags[Flag.COOL_OFF] = (
-                f"This worker left a permanent post in the {region.name} region on {_day(leaver.leave_date)}; "
-                f"the cool-off period of {region.cool_off_months} months means they may be engaged as agency "
-                f"from {_day(free_from)}."
+                f"This worker left a permanent post in {region.name} within the cool-off period; "
+                f"they may be engaged as agency from {_day(free_from)}."
             )
             break
 
@@ -106,15 +106,22 @@ def placement_check(
             if e.start_date < start and e.hourly_pay_rate < rate
         ]
         if cheaper:
-            first = min(cheaper, key=lambda e: e.hourly_pay_rate)
-            if first.sender == sender:
-                before = f"at £{first.hourly_pay_rate} an hour (assignment {first.assignment_id}, from {_day(first.start_date)})"
+            # The earlier rate is told only to the sender of the earlier placement and to the LA it
+            # was with (every placement compared here is with this LA); anyone else learns only
+            # that one exists.
+            own = [e for e in cheaper if e.sender in (sender, f"la:{placement.local_authority_id}")]
+            if own or sender == f"la:{placement.local_authority_id}":
+                first = min(own or cheaper, key=lambda e: e.hourly_pay_rate)
+                which = f"assignment {first.assignment_id}, " if first.assignment_id else ""
+                outcome.flags[Flag.PROJECT_TEAM_REPRICING] = (
+                    f"Paid £{rate} an hour in a project team; the same worker was placed individually with "
+                    f"{la.name} earlier at £{first.hourly_pay_rate} an hour ({which}from {_day(first.start_date)})."
+                )
             else:
-                before = "at a lower hourly rate, sent by another supplier"
-            outcome.flags[Flag.PROJECT_TEAM_REPRICING] = (
-                f"Paid £{rate} an hour in a project team; the same worker was placed individually with "
-                f"{la.name} earlier {before}."
-            )
+                outcome.flags[Flag.PROJECT_TEAM_REPRICING] = (
+                    f"Paid £{rate} an hour in a project team; an earlier individual placement of the same worker "
+                    f"with {la.name} at a lower rate exists."
+                )
     return outcome
 
 

@@ -8,7 +8,8 @@ from django.conf import settings
 
 from breaches.selectors.register import QUARTER_PATTERN, recent_quarters
 from datareturns.models import Flag
-from riia.forms import GovukForm
+from rates.models import EngagementType
+from riia.forms import GovukDateField, GovukForm
 
 
 class PlacementFilterForm(GovukForm):
@@ -132,3 +133,120 @@ class UploadForm(GovukForm):
         if "local_authority" in self.fields:
             return self._las[self.cleaned_data["local_authority"]]
         return next(iter(self._las.values()))
+
+
+class NotEchoedInput(forms.TextInput):
+    """A text input that never renders a value back: a registration number typed in is not shown
+    again on the page (not even when the form is redisplayed with errors)."""
+
+    def format_value(self, value):
+        return None
+
+
+MONEY_INPUT = {"inputmode": "decimal", "width": "5", "prefix": "£", "suffix": "an hour"}
+
+
+class PlacementCheckForm(GovukForm):
+    """One proposed placement for the pre-offer check, in the upload's columns. The values are checked
+    by the upload's own validation (``datareturns.prechecks``): this form only collects them, and shows
+    that validation's row errors on the fields they name (``FIELD_FOR_COLUMN``)."""
+
+    local_authority = forms.ChoiceField(
+        label="Local authority",
+        error_messages={"required": "Select the local authority", "invalid_choice": "Select the local authority"},
+    )
+    worker_registration = forms.CharField(
+        label="Worker's Social Work England registration number",
+        help_text="Like SW123456. It is used for this check only: it is not stored or shown again.",
+        required=False,
+        widget=NotEchoedInput(attrs={"autocomplete": "off", "spellcheck": "false", "width": "10"}),
+    )
+    role = forms.ChoiceField(
+        label="Role", required=False, error_messages={"invalid_choice": "Select a role from the list"}
+    )
+    engagement_type = forms.ChoiceField(
+        label="How will the worker be engaged?",
+        choices=EngagementType.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select how the worker will be engaged"},
+    )
+    hourly_pay_rate = forms.CharField(
+        label="Hourly pay rate", help_text="Paid to the worker.", required=False, widget=forms.TextInput(MONEY_INPUT)
+    )
+    charge_rate = forms.CharField(
+        label="Charge rate",
+        help_text="What the LA will be charged.",
+        required=False,
+        widget=forms.TextInput(MONEY_INPUT),
+    )
+    start_date = GovukDateField(label="Start date", help_text="For example, 1 6 2026")
+    end_date = GovukDateField(label="End date (optional)", what="the end date", required=False)
+    hours_per_week = forms.CharField(
+        label="Hours per week", required=False, widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "3"})
+    )
+    agency = forms.CharField(label="Agency", help_text="The agency that supplies the worker.", required=False)
+    project_team = forms.ChoiceField(
+        label="Is the worker in a project team?",
+        choices=[("false", "No"), ("true", "Yes")],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Say whether the worker is in a project team"},
+    )
+    pqe_years = forms.CharField(
+        label="Years of post-qualified experience",
+        help_text="Like 4 or 2.5.",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "3"}),
+    )
+    breach_request_reference = forms.CharField(
+        label="Breach request reference (optional)",
+        help_text="If an approved breach request covers this placement.",
+        required=False,
+        widget=forms.TextInput(attrs={"width": "10"}),
+    )
+
+    FIELD_FOR_COLUMN = {"la_code": "local_authority"}
+
+    def __init__(self, *args, local_authorities, role_grades, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._las = {la.old_code: la for la in local_authorities}
+        self.fields["local_authority"].choices = [(code, la.name) for code, la in self._las.items()]
+        if len(self._las) == 1:
+            self.fields["local_authority"].initial = next(iter(self._las))
+            self.fields["local_authority"].widget = forms.HiddenInput()
+        else:
+            self.fields["local_authority"].choices.insert(0, ("", "Select a local authority"))
+        self.fields["role"].choices = [("", "Select a role"), *[(g.code, g.name) for g in role_grades]]
+
+    def chosen_local_authority(self):
+        return self._las[self.cleaned_data["local_authority"]]
+
+    def row(self) -> dict[str, str]:
+        """The proposed placement as the upload's columns (text, as a CSV row would give them)."""
+        data = self.cleaned_data
+        row = {name: (data.get(name) or "").strip() for name in self.TEXT_COLUMNS}
+        row["la_code"] = data["local_authority"]
+        row["start_date"] = data["start_date"].isoformat() if data.get("start_date") else ""
+        row["end_date"] = data["end_date"].isoformat() if data.get("end_date") else ""
+        row["assignment_id"] = ""
+        return row
+
+    TEXT_COLUMNS = (
+        "worker_registration",
+        "role",
+        "engagement_type",
+        "hourly_pay_rate",
+        "charge_rate",
+        "hours_per_week",
+        "agency",
+        "project_team",
+        "pqe_years",
+        "breach_request_reference",
+    )
+
+    def add_row_errors(self, errors) -> None:
+        """The upload's row errors, each on the field it names."""
+        for error in errors:
+            name = self.FIELD_FOR_COLUMN.get(error.field, error.field)
+            self.add_error(name if name in self.fields else None, error.message)

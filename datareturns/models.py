@@ -475,3 +475,43 @@ class ReturnReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} reminder to {self.local_authority} for {self.quarter}"
+
+
+class CheckTally(models.Model):
+    """How many pre-offer checks one API key (or one person on the page) made in a day, and how many
+    proposed placements they held: the check's audit, a count per key per day, not a row per check
+    (``datareturns.prechecks.check_tally_add``). ``sender`` is ``msp:<id>`` or ``la:<id>``, as on an
+    upload; exactly one of ``api_key`` and ``user`` is set."""
+
+    sender = models.CharField(max_length=30)
+    msp = models.ForeignKey(MSP, on_delete=models.PROTECT, null=True, blank=True, related_name="check_tallies")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="check_tallies"
+    )
+    api_key = models.ForeignKey(
+        "riia.ApiKey", on_delete=models.PROTECT, null=True, blank=True, related_name="check_tallies"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="check_tallies"
+    )
+    day = models.DateField()
+    checks = models.PositiveIntegerField(default=0, help_text="Requests (or page checks) that were answered.")
+    rows = models.PositiveIntegerField(default=0, help_text="Proposed placements in them.")
+
+    class Meta:
+        ordering = ["-day", "sender"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(api_key__isnull=True, user__isnull=False) | Q(api_key__isnull=False, user__isnull=True),
+                name="check_tally_key_or_person",
+            ),
+            models.UniqueConstraint(
+                fields=["sender", "api_key", "day"], condition=Q(api_key__isnull=False), name="check_tally_key_day"
+            ),
+            models.UniqueConstraint(
+                fields=["sender", "user", "day"], condition=Q(user__isnull=False), name="check_tally_person_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.checks} checks by {self.api_key or self.user}"

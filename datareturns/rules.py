@@ -50,6 +50,19 @@ def can_use_placement_data(user) -> bool:
     )
 
 
+@rules.predicate
+def can_check_placements(user) -> bool:
+    """The pre-offer check is for those who send placements: an MSP's uploader (for the LAs it
+    serves) and an LA's workforce lead (for their LA); API keys check as their organisation."""
+    return any(m.role in (Role.MSP_UPLOADER, Role.WORKFORCE_LEAD) for m in current_memberships(user))
+
+
+@rules.predicate
+def can_view_check_tallies(user) -> bool:
+    """How often the region's MSPs and LAs check before offering: for its programme manager."""
+    return any(m.role == Role.PROGRAMME_MANAGER for m in current_memberships(user))
+
+
 rules.add_perm("datareturns.upload_placements", can_upload_placements_for)
 rules.add_perm("datareturns.upload_leavers", can_upload_leavers_for)
 rules.add_perm("datareturns.view_placements", can_view_placements_of)
@@ -95,3 +108,5 @@ rules.add_perm("datareturns.sign_off_return", can_sign_off_return_of)
 rules.add_perm("datareturns.reopen_return", can_reopen_return_of)
 rules.add_perm("datareturns.manage_region_returns", is_programme_manager_of)
 rules.add_perm("datareturns.use_returns", can_use_returns)
+rules.add_perm("datareturns.check_placements", can_check_placements)
+rules.add_perm("datareturns.view_check_tallies", can_view_check_tallies)

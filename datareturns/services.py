@@ -27,7 +27,8 @@ from django.utils.text import slugify
 
 from breaches.lookup import approval_table_load
 from breaches.services.register import BreachSuggestion, breach_records_suggest
-from datareturns.checks import EarlierPlacement, Outcome, placement_check
+from datareturns.checks import Outcome, placement_check
+from datareturns.flagging import PlacementFlagger, earlier_individuals
 from datareturns.models import Flag, Leaver, Placement, Upload
 from datareturns.parsing import ReadResult, RowError, TooManyRows, read_csv, read_json
 from datareturns.refs import ReferenceMaps, agency_key, leavers_load, reference_maps_load
@@ -260,7 +261,8 @@ def _lock_sender(source: UploadSource) -> None:
         LocalAuthority.objects.select_for_update().filter(pk=source.local_authority.pk).first()
 
 
-def _refs_for(source: UploadSource) -> ReferenceMaps:
+def refs_for(source: UploadSource) -> ReferenceMaps:
+    """What a sender's rows are checked against: by the upload and by the pre-offer check alike."""
     if source.msp is not None:
         return reference_maps_load(msp=source.msp)
     return reference_maps_load(local_authority=source.local_authority)
@@ -328,23 +330,6 @@ def source_reference(*, sender: str, assignment_id: str) -> str:
     return f"placement:{sender}:{assignment_id}"
 
 
-def _earlier_individuals(
-    *, refs: ReferenceMaps, worker_hashes: set[str], replaced: set[tuple[str, str]]
-) -> dict[tuple[int, str], list[EarlierPlacement]]:
-    """Stored individual placements of these workers with the LAs in scope (one query), leaving out
-    those this upload replaces."""
-    earlier: dict[tuple[int, str], list[EarlierPlacement]] = defaultdict(list)
-    if not worker_hashes:
-        return earlier
-    stored = Placement.objects.filter(
-        project_team=False, worker_hash__in=worker_hashes, local_authority_id__in=refs.writable_la_ids
-    ).values_list("local_authority_id", "worker_hash", "start_date", "hourly_pay_rate", "sender", "assignment_id")
-    for la_id, worker_hash, start, rate, sender, assignment_id in stored:
-        if (sender, assignment_id) not in replaced:
-            earlier[(la_id, worker_hash)].append(EarlierPlacement(start, rate, sender, assignment_id))
-    return earlier
-
-
 @dataclass
 class _Tally:
     flags: Counter = field(default_factory=Counter)
@@ -373,16 +358,14 @@ class _Tally:
 def _placements_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
         _lock_sender(source)
-        refs = _refs_for(source)
+        refs = refs_for(source)
         existing = dict(Placement.objects.filter(sender=source.sender).values_list("assignment_id", "pk"))
         writer = PlacementWriter(upload_id=upload.pk, now=timezone.now())
         errors: list[RowError] = []
         seen: dict[str, int] = {}
-        project_rows: list[tuple[PlacementRow, int]] = []
-        individuals: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+        flagger = PlacementFlagger(refs=refs, sender=source.sender)
         new_agencies: list[str] = []
         tally = _Tally()
-        no_earlier: dict = {}
         sender = source.sender
         msp_id = source.msp.pk if source.msp is not None else None
         for number, raw in rows:
@@ -404,14 +387,9 @@ def _placements_process(source: UploadSource) -> Callable:
             if errors:
                 continue  # keep reporting errors, but stop building what will not be written
             agency_id = _agency_id(refs, row.agency_name, new_agencies)
-            if row.project_team:
-                project_rows.append((row, agency_id))
-                continue
-            # Kept as plain tuples: only the few that project-team rows need become EarlierPlacements.
-            individuals[(row.local_authority_id, row.worker_hash)].append(
-                (row.start_date, row.hourly_pay_rate, row.assignment_id)
-            )
-            outcome = placement_check(row, refs=refs, sender=sender, earlier=no_earlier)
+            outcome = flagger.add(row, agency_id)
+            if outcome is None:
+                continue  # a project-team row: answered once every row is seen
             writer.add(
                 _values(row, outcome, sender=sender, msp_id=msp_id, agency_id=agency_id),
                 existing_id=existing.get(row.assignment_id),
@@ -419,20 +397,12 @@ def _placements_process(source: UploadSource) -> Callable:
             tally.add(row, outcome, source=source, agency_id=agency_id)
         _reject_if_errors(errors, result, noun="placements")
 
-        if project_rows:
-            replaced = {(sender, assignment_id) for assignment_id in seen}
-            earlier = _earlier_individuals(
-                refs=refs, worker_hashes={row.worker_hash for row, _ in project_rows}, replaced=replaced
+        for row, agency_id, outcome in flagger.finish():
+            writer.add(
+                _values(row, outcome, sender=sender, msp_id=msp_id, agency_id=agency_id),
+                existing_id=existing.get(row.assignment_id),
             )
-            for key in {(row.local_authority_id, row.worker_hash) for row, _ in project_rows}:
-                earlier[key].extend(EarlierPlacement(s, rate, sender, a) for s, rate, a in individuals.get(key, ()))
-            for row, agency_id in project_rows:
-                outcome = placement_check(row, refs=refs, sender=sender, earlier=earlier)
-                writer.add(
-                    _values(row, outcome, sender=sender, msp_id=msp_id, agency_id=agency_id),
-                    existing_id=existing.get(row.assignment_id),
-                )
-                tally.add(row, outcome, source=source, agency_id=agency_id)
+            tally.add(row, outcome, source=source, agency_id=agency_id)
         writer.write()
 
         # A new individual placement can make a stored project-team placement a re-pricing.
@@ -504,7 +474,7 @@ def placements_recheck(*, placements, refs: ReferenceMaps) -> int:
     stored = list(placements.only(*_RECHECK_FIELDS))
     if not stored:
         return 0
-    earlier = _earlier_individuals(
+    earlier = earlier_individuals(
         refs=refs, worker_hashes={p.worker_hash for p in stored if p.project_team}, replaced=set()
     )
     changed = []
@@ -586,7 +556,7 @@ def _notify_upload(*, source: UploadSource, upload: Upload, suggested: Counter) 
 def _leavers_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
         _lock_sender(source)
-        refs = _refs_for(source)
+        refs = refs_for(source)
         errors: list[RowError] = []
         seen: dict[tuple, int] = {}
         valid = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datareturns import views
+from datareturns import views, views_prechecks
 
 app_name = "datareturns"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("uploads/<int:pk>/", views.upload_detail, name="upload-detail"),
     path("leavers/", views.leaver_list, name="leaver-list"),
     path("leavers/upload/", views.leaver_upload, name="leaver-upload"),
+    path("check/", views_prechecks.placement_check, name="placement-check"),
+    path("checks/", views_prechecks.check_tallies, name="check-tallies"),
 ]

@@ -212,10 +212,13 @@ def _date(errors, row, raw, name, *, required: bool) -> date | None:
     return value
 
 
-def validate_placement(row: int, raw: dict[str, str], refs: ReferenceMaps) -> PlacementRow | list[RowError]:
+def validate_placement(
+    row: int, raw: dict[str, str], refs: ReferenceMaps, *, assignment_required: bool = True
+) -> PlacementRow | list[RowError]:
+    """``assignment_required=False`` for the pre-offer check, where a proposal may have no ID yet."""
     errors: list[RowError] = []
     assignment_id = raw.get("assignment_id", "").strip()
-    if not assignment_id:
+    if not assignment_id and assignment_required:
         _error(errors, row, "assignment_id", "Enter the assignment ID (your own reference for the placement).", "")
     elif len(assignment_id) > 64:
         _error(errors, row, "assignment_id", "The assignment ID must be 64 characters or fewer.", assignment_id[:70])

@@ -46,6 +46,7 @@ DEMO_LOADERS: list[str] = [
     "casestudies.demo.load",
     "datareturns.demo.load",
     "datareturns.demo.load_returns",
+    "datareturns.demo_prechecks.load",
 ]
 
 

@@ -379,6 +379,11 @@ if not DEBUG and len(RIIA_REGISTRATION_HMAC_KEY) < 32:
 # to a temporary file; these are their own limits (the rest of the service keeps Django's small ones).
 DATARETURNS_UPLOAD_MAX_BYTES = int(env_str("DATARETURNS_UPLOAD_MAX_BYTES", str(64 * 1024 * 1024)))
 DATARETURNS_UPLOAD_MAX_ROWS = int(env_str("DATARETURNS_UPLOAD_MAX_ROWS", "200000"))
+# The pre-offer check (POST /api/v1/placements/checks/ and its page): proposed placements per request,
+# and checks a minute per API key (or per person on the page) before a 429 with Retry-After. The
+# counts are kept in the Django cache (Redis in services mode, local memory when embedded).
+DATARETURNS_CHECK_MAX_ROWS = 1000
+DATARETURNS_CHECKS_PER_MINUTE = env_int("DATARETURNS_CHECKS_PER_MINUTE", 30)
 # Leave reasons that do not start the cool-off clock unless a region says otherwise (unconfirmed
 # nationally, so each region can change its own list).
 RIIA_COOL_OFF_EXCEPTIONS_DEFAULT = ["redundancy", "probation"]

@@ -315,6 +315,11 @@ ACCESS |= {
     "api-placement-upload-list": Row(get=SIGNED_IN, post=roles(UPLOADER, LEAD)),
     "api-placement-upload-detail": Row(obj=pk("upload"), get=own(roles(PM, MSP)), post=NOT_OFFERED),
     "api-leaver-upload-list": Row(get=SIGNED_IN, post=roles(LEAD)),
+    # The pre-offer check: those who send placements (an MSP's uploader, an LA's workforce lead) check
+    # them before the offer; the region's programme manager sees how many checks were made.
+    "datareturns:placement-check": Row(get=roles(LEAD, UPLOADER), post=roles(LEAD, UPLOADER)),
+    "datareturns:check-tallies": Row(get=roles(PM, ADMIN), post=NOT_OFFERED),
+    "api-placement-check": Row(get=NOT_OFFERED, post=roles(UPLOADER, LEAD)),
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import contextlib
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -156,6 +157,43 @@ class BreachRequestForm(GovukForm):
             is_project_team=data["is_project_team"],
             confirms_no_other_breach=data["confirms_no_other_breach"],
         )
+
+
+def initial_from_query(query, *, local_authorities, role_grades) -> dict:
+    """A new request pre-filled from the address (the pre-offer check links here with the checked
+    placement): ``local_authority`` and ``role_grade`` (ids), ``engagement_type``, ``proposed_rate``,
+    ``number_of_roles``, ``contract_start`` and ``contract_end`` (YYYY-MM-DD) and ``is_project_team=1``.
+    A value that is not one the form would accept (another LA's id, a malformed date) is left out, so
+    the person fills it in: the address never decides more than a typed answer could."""
+    initial: dict = {}
+    la = query.get("local_authority", "")
+    if la.isdigit() and local_authorities.filter(pk=int(la)).exists():
+        initial["local_authority"] = int(la)
+    grade = query.get("role_grade", "")
+    if grade.isdigit() and role_grades.filter(pk=int(grade)).exists():
+        initial["role_grade"] = int(grade)
+    if query.get("engagement_type") in EngagementType.values:
+        initial["engagement_type"] = query["engagement_type"]
+    try:
+        rate = Decimal(query.get("proposed_rate", ""))
+    except ArithmeticError:
+        rate = None
+    if (
+        rate is not None
+        and rate.is_finite()
+        and Decimal("0.01") <= rate <= MAX_HOURLY_RATE
+        and rate == rate.quantize(Decimal("0.01"))
+    ):
+        initial["proposed_rate"] = rate
+    roles = query.get("number_of_roles", "")
+    if roles.isdigit() and 1 <= int(roles) <= 999:
+        initial["number_of_roles"] = int(roles)
+    for name in ("contract_start", "contract_end"):
+        with contextlib.suppress(ValueError):
+            initial[name] = date.fromisoformat(query.get(name, ""))
+    if query.get("is_project_team") == "1":
+        initial["is_project_team"] = True
+    return initial
 
 
 class SignForm(GovukForm):

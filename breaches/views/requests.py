@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm
+from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm, initial_from_query
 from breaches.models import BreachRequest
 from breaches.rules import is_decider_for
 from breaches.selectors import requests as selectors
@@ -54,14 +54,18 @@ def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -
         las = las.filter(pk=instance.local_authority_id)
     if not las:
         raise PermissionDenied("Only a local authority's workforce lead can start or change a breach request.")
+    role_grades = selectors.role_grades_for(local_authorities=las)
     initial = None
     if instance is not None:
         initial = {name: getattr(instance, name) for name in BreachRequestForm.base_fields if hasattr(instance, name)}
+    elif request.method == "GET":
+        # Pre-filled from the address, e.g. by the pre-offer check's "Start a breach request" link.
+        initial = initial_from_query(request.GET, local_authorities=las, role_grades=role_grades)
     return BreachRequestForm(
         request.POST or None,
         initial=initial,
         local_authorities=las,
-        role_grades=selectors.role_grades_for(local_authorities=las),
+        role_grades=role_grades,
         complete=request.POST.get("action") == "continue",
     )
 

@@ -102,3 +102,52 @@ class PlacementQuerySerializer(serializers.Serializer):
     flag = serializers.ChoiceField(choices=Flag.values, required=False)
     role = serializers.CharField(required=False, help_text="A role grade code.")
     agency = serializers.CharField(required=False, help_text="An agency's slug.")
+
+
+class PlacementCheckErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    field = serializers.CharField(allow_null=True)
+    value = serializers.CharField(required=False)
+    message = serializers.CharField()
+
+
+class PlacementCheckRowSerializer(serializers.Serializer):
+    """One proposed placement's answer: its would-be flags (``valid``), or the upload's row errors."""
+
+    row = serializers.IntegerField(help_text="1-based position in ``placements`` (CSV: the spreadsheet row).")
+    assignment_id = serializers.CharField(allow_null=True)
+    valid = serializers.BooleanField(help_text="False when the row has errors: see ``errors``.")
+    errors = PlacementCheckErrorSerializer(many=True, required=False, help_text="Only on an invalid row.")
+    la_code = serializers.CharField(required=False)
+    local_authority = serializers.CharField(required=False)
+    compliant = serializers.BooleanField(
+        required=False,
+        help_text="No flag that breaks the MOU: above_cap_authorised and no_cap_in_force are information.",
+    )
+    flags = PlacementFlagSerializer(many=True, required=False, help_text="The flags the placement would get.")
+    hourly_pay_rate = serializers.DecimalField(max_digits=7, decimal_places=2, required=False)
+    cap_rate = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True, required=False)
+    allowed_rate = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="The cap, or the LA's exemption rate where one allows more; null when no cap is in force.",
+    )
+    over_by = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        help_text="Pounds an hour above the allowed rate; null when not above it.",
+    )
+    over_by_percent = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, required=False, help_text="over_by as a percent of it."
+    )
+
+
+class PlacementCheckAnswerSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="Proposed placements in the request.")
+    checked = serializers.IntegerField(help_text="Valid ones, answered with their flags.")
+    invalid = serializers.IntegerField(help_text="Rows with errors.")
+    results = PlacementCheckRowSerializer(many=True)

@@ -12,17 +12,21 @@ from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from datareturns import services
+from datareturns import prechecks, services
 from datareturns.api.serializers import (
     LeaverUploadAnswerSerializer,
+    PlacementCheckAnswerSerializer,
     PlacementQuerySerializer,
     PlacementSerializer,
     UploadAnswerSerializer,
     UploadSerializer,
 )
+from datareturns.api.throttling import PlacementCheckThrottle
 from datareturns.rules import msps_uploading_for
 from datareturns.selectors import placements_visible_to, uploads_visible_to
+from datareturns.validation import PLACEMENT_COLUMNS
 from riia.api.authentication import ApiKeyAuthentication
 from riia.api.exceptions import RowErrors
 from riia.api.serializers import ErrorSerializer
@@ -202,3 +206,111 @@ class PlacementListView(generics.ListAPIView):
             role=filters.get("role", ""),
             agency=filters.get("agency", ""),
         ).order_by("-start_date", "pk")
+
+
+# --- The pre-offer check ------------------------------------------------------------------------
+
+_PROPOSED = {
+    "type": "object",
+    "description": "A proposed placement in the upload's columns (assignment_id optional).",
+    "properties": {name: {"type": "string"} for name in PLACEMENT_COLUMNS.all},
+    "required": [name for name in PLACEMENT_COLUMNS.required if name != "assignment_id"],
+}
+CHECK_EXAMPLE = {
+    "la_code": "330",
+    "worker_registration": "SW123456",
+    "role": "social-worker",
+    "engagement_type": "limited_company",
+    "hourly_pay_rate": "38.50",
+    "charge_rate": "52.00",
+    "start_date": "2026-06-01",
+    "hours_per_week": "37",
+    "agency": "Acme Social Care",
+    "project_team": "false",
+    "pqe_years": "4",
+}
+CHECK_ANSWER_EXAMPLE = {
+    "rows": 1,
+    "checked": 1,
+    "invalid": 0,
+    "results": [
+        {
+            "row": 1,
+            "assignment_id": None,
+            "la_code": "330",
+            "local_authority": "Birmingham",
+            "valid": True,
+            "compliant": False,
+            "flags": [
+                {
+                    "code": "above_cap_unauthorised",
+                    "explanation": "Paid £38.50 an hour; the West Midlands cap for a social worker on 1 June 2026 is "
+                    "£35.00; no approved breach request covers it.",
+                }
+            ],
+            "hourly_pay_rate": "38.50",
+            "cap_rate": "35.00",
+            "allowed_rate": "35.00",
+            "over_by": "3.50",
+            "over_by_percent": "10.0",
+        }
+    ],
+}
+
+
+class PlacementCheckView(APIView):
+    """``POST``: which flags proposed placements would get if uploaded now. Nothing is stored."""
+
+    authentication_classes = KEY_OR_SESSION
+    throttle_classes = [PlacementCheckThrottle]
+
+    @extend_schema(
+        summary="Check proposed placements before the offer (nothing is stored)",
+        description=(
+            'One proposed placement as a JSON object, or up to 1,000 in `{"placements": [...]}` (or CSV), in '
+            "the upload's columns with `assignment_id` optional. Each row is answered with the flags it would "
+            "get from an upload by the same sender now, each with its explanation, the allowed rate and how far "
+            "above it the rate is; an invalid row gets the upload's row errors. Rate-limited per API key (or "
+            "person): over the limit, 429 with Retry-After."
+        ),
+        request={
+            "application/json": {
+                "oneOf": [
+                    _PROPOSED,
+                    {
+                        "type": "object",
+                        "properties": {"placements": {"type": "array", "maxItems": 1000, "items": _PROPOSED}},
+                        "required": ["placements"],
+                    },
+                ]
+            },
+            "text/csv": OpenApiTypes.STR,
+        },
+        responses={
+            200: PlacementCheckAnswerSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="The body cannot be read, or holds no placement."),
+            401: UPLOAD_ERRORS[401],
+            403: OpenApiResponse(ErrorSerializer, description="The caller may not send placements."),
+            413: OpenApiResponse(ErrorSerializer, description="More than 1,000 placements."),
+            415: UPLOAD_ERRORS[415],
+            429: OpenApiResponse(ErrorSerializer, description="Too many checks: wait for Retry-After seconds."),
+        },
+        examples=[
+            OpenApiExample("One proposed placement", value=CHECK_EXAMPLE, request_only=True),
+            OpenApiExample("Several", value={"placements": [CHECK_EXAMPLE]}, request_only=True),
+            OpenApiExample("Above the cap", value=CHECK_ANSWER_EXAMPLE, response_only=True, status_codes=["200"]),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        source = _source(request, leavers=False)
+        content_type = request.META.get("CONTENT_TYPE", "")
+        try:
+            # The content type first: a form body (read by the CSRF check) is refused before its body is asked for.
+            services.content_kind(content_type)
+            answer = prechecks.placements_check_body(
+                source=source, body=request._request.body, content_type=content_type
+            )
+        except services.UploadError as error:
+            raise RowErrors(error.errors, error_count=error.error_count, status=error.status) from None
+        prechecks.check_tally_add(source=source, rows=len(answer.results))
+        return Response(answer.as_dict())

@@ -441,3 +441,35 @@ def test_a_case_study_shared_nationally_shows_in_another_region(client_for, fore
     page = client_for(foreign_lead).get(reverse("breaches:request-detail", args=[theirs.pk])).text
 
     assert "Dudley social workers" in page and "Camden social workers" in page
+
+
+def test_a_new_request_is_pre_filled_from_the_address(client_for, workforce_lead, la):
+    from datetime import date
+
+    from tests.rates.factories import core_grade
+
+    query = (
+        f"?local_authority={la.pk}&role_grade={core_grade().pk}&engagement_type=paye&proposed_rate=41.25"
+        "&number_of_roles=2&contract_start=2026-06-01&contract_end=2026-11-30&is_project_team=1"
+    )
+
+    response = client_for(workforce_lead).get(reverse("breaches:request-new") + query)
+
+    assert response.context["form"].initial == {
+        "local_authority": la.pk,
+        "role_grade": core_grade().pk,
+        "engagement_type": "paye",
+        "proposed_rate": Decimal("41.25"),
+        "number_of_roles": 2,
+        "contract_start": date(2026, 6, 1),
+        "contract_end": date(2026, 11, 30),
+        "is_project_team": True,
+    }
+    page = response.content.decode()
+    assert 'value="41.25"' in page and 'value="2026"' in page
+
+
+def test_a_post_is_not_pre_filled_from_the_address(client_for, workforce_lead, la):
+    response = client_for(workforce_lead).post(reverse("breaches:request-new") + "?proposed_rate=41.25", {})
+
+    assert response.context["form"].initial == {}

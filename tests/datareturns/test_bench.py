@@ -63,3 +63,18 @@ def test_the_bench_refuses_a_database_it_did_not_make():
             cursor.execute("SELECT 1")
     else:
         assert "needs PostgreSQL" in str(refused.value)
+
+
+def test_the_pre_offer_check_is_reported_beside_the_upload_of_the_same_rows():
+    table = bench_table(
+        [
+            Measurement("COPY", 10.0, 100_000),
+            Measurement("CSV", 19.0, 100_000, peak_rss_mb=250, goal=True),
+            Measurement("1,000 checked", 0.5, 1000, note="0.25× the upload of the same rows"),
+            Measurement("Upload of the same 1,000 rows", 2.0, 1000, peak_rss_mb=80, note="beside the check above"),
+        ]
+    )
+    lines = table.splitlines()
+
+    assert lines[4] == "| 1,000 checked | 0.50 | 2,000 | – | – | 0.25× the upload of the same rows |"
+    assert lines[5] == "| Upload of the same 1,000 rows | 2.00 | 500 | – | 80 | beside the check above |"

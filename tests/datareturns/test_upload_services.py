@@ -293,8 +293,8 @@ def test_leavers_upload_rechecks_stored_placements(msp_source, la, la_code, soci
     placement = Placement.objects.get()
     assert placement.flag_cool_off
     assert placement.explanations[Flag.COOL_OFF] == (
-        "This worker left a permanent post in the West Midlands region on 1 March 2026; the cool-off period of "
-        "12 months means they may be engaged as agency from 1 March 2027."
+        "This worker left a permanent post in West Midlands within the cool-off period; they may be engaged as "
+        "agency from 1 March 2027."
     )
 
 
