@@ -31,6 +31,7 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "rates.home.panels_for",
     "casestudies.home.panels_for",
     "datareturns.home.panels_for",
+    "datareturns.home_dashboards.panels_for",
 ]
 
 

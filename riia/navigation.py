@@ -36,6 +36,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Placements", reverse("datareturns:placement-list")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
+    items.append(("Benchmarks", reverse("dashboards:england")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()

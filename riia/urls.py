@@ -25,6 +25,7 @@ urlpatterns = [
     path("rates/", include("rates.urls")),
     path("breaches/", include("breaches.urls")),
     path("placements/", include("datareturns.urls")),
+    path("dashboards/", include("datareturns.urls_dashboards")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
     path("api/v1/", include("datareturns.api.urls")),

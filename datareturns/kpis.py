@@ -1,0 +1,88 @@
+"""A region's KPIs on its benchmarking dashboard: the return due date and the RAG (red, amber, green)
+status of an LA against the region's thresholds (``RegionKpiSettings``). Pure functions of figures
+already read from a snapshot and the returns, so the page does no aggregation."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from breaches.selectors.register import quarter_bounds
+from datareturns.models import RegionKpiSettings
+
+GREEN, AMBER, RED, NOT_RATED = "green", "amber", "red", "not_rated"
+RAG_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_RATED: "Not rated"}
+RAG_ORDER = {NOT_RATED: 0, GREEN: 1, AMBER: 2, RED: 3}
+
+
+def return_due_date(quarter: str) -> date:
+    """When an LA's return for ``quarter`` is due: the last day of the second month after the quarter
+    ends (2025-Q1 is due on 31 May 2025, 2025-Q4 on 28 February 2026). The one place this rule lives
+    for the dashboards; a region's own due-date setting replaces it when the returns work adds one."""
+    _first, last = quarter_bounds(quarter)
+    month, year = last.month + 2, last.year
+    if month > 12:
+        month, year = month - 12, year + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def region_kpi_settings_for(region) -> RegionKpiSettings:
+    """The region's thresholds, or the defaults (unsaved) when its programme manager has set none."""
+    try:
+        return region.kpi_settings
+    except RegionKpiSettings.DoesNotExist:
+        return RegionKpiSettings(region=region)
+
+
+@dataclass(frozen=True)
+class Rating:
+    rag: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+
+def _band(value, green, amber) -> str:
+    if value <= green:
+        return GREEN
+    return AMBER if value <= amber else RED
+
+
+def rate_share_above_cap(share: Decimal | None, kpis: RegionKpiSettings) -> Rating:
+    if share is None:
+        return Rating(NOT_RATED, "No placements")
+    return Rating(_band(share, kpis.share_above_cap_green, kpis.share_above_cap_amber), f"{share * 100:.1f}%")
+
+
+def rate_unauthorised(count: int, kpis: RegionKpiSettings) -> Rating:
+    return Rating(_band(count, kpis.unauthorised_green, kpis.unauthorised_amber), f"{count:,}")
+
+
+def rate_return(
+    *, quarter: str, signed_off_at: datetime | None, kpis: RegionKpiSettings, today: date | None = None
+) -> Rating:
+    """Signed off by the due date: green; late by up to ``return_late_amber_days``: amber; later, or
+    still not signed off after that: red. Not yet due and not signed off: not rated."""
+    due = return_due_date(quarter)
+    if signed_off_at is not None:
+        signed = timezone.localtime(signed_off_at).date()
+        late = (signed - due).days
+        if late <= 0:
+            return Rating(GREEN, f"Signed off {signed:%-d %b %Y}")
+        return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Signed off {late} days late")
+    late = ((today or timezone.localdate()) - due).days
+    if late <= 0:
+        return Rating(NOT_RATED, f"Due {due:%-d %b %Y}")
+    return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Not signed off, {late} days late")
+
+
+def overall(ratings: list[Rating]) -> Rating:
+    """The worst of an LA's ratings."""
+    worst = max((r.rag for r in ratings), key=RAG_ORDER.__getitem__, default=NOT_RATED)
+    return Rating(worst, RAG_LABELS[worst])
