@@ -37,7 +37,10 @@ def region_kpi_settings_update(
     region = Region.objects.select_for_update().get(pk=region.pk)
     if not can_manage_region_kpis(actor, region):
         raise DomainError("Only the region's programme manager can change its KPIs.")
-    for name, share in (("share_above_cap_green", share_above_cap_green), ("share_above_cap_amber", share_above_cap_amber)):
+    for name, share in (
+        ("share_above_cap_green", share_above_cap_green),
+        ("share_above_cap_amber", share_above_cap_amber),
+    ):
         if not Decimal(0) <= share <= Decimal(1):
             raise DomainError("Enter a share between 0% and 100%", field=name)
         if share != share.quantize(Decimal("0.0001")):

@@ -153,11 +153,15 @@ def _region(request: HttpRequest, slug: str) -> dict:
     rows = []
     for la, place in zip(las, places, strict=True):
         overall_result = results.get((place.scope, quarter, d.ALL_ROLES))
-        ratings = [
-            kpis.rate_share_above_cap(overall_result and overall_result["share_above_cap"], settings),
-            kpis.rate_unauthorised(overall_result["above_cap_unauthorised"] if overall_result else 0, settings),
-            kpis.rate_return(quarter=quarter, signed_off_at=signed_off.get(la.pk), kpis=settings),
-        ] if quarter else []
+        ratings = (
+            [
+                kpis.rate_share_above_cap(overall_result and overall_result["share_above_cap"], settings),
+                kpis.rate_unauthorised(overall_result["above_cap_unauthorised"] if overall_result else 0, settings),
+                kpis.rate_return(quarter=quarter, signed_off_at=signed_off.get(la.pk), kpis=settings),
+            ]
+            if quarter
+            else []
+        )
         rows.append(
             {
                 "la": la,
@@ -340,4 +344,3 @@ def _csv(request: HttpRequest, context: dict, name: str) -> HttpResponse:
         f'attachment; filename="benchmarks-{name}-{table.key}-{context["quarter"]}-{context["role"]}.csv"'
     )
     return response
-
