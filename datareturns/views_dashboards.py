@@ -8,6 +8,7 @@ results out (``datareturns.dashboards``); they do no aggregation."""
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -52,7 +53,7 @@ def _page_context(request, *, form, quarter, role, scopes: list[str], tables, ch
         "meta": selectors.snapshots_meta(scopes=scopes),
         "tables": tables,
         "charts": charts,
-        "query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "query": urlencode(query),
         **extra,
     }
 
