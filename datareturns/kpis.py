@@ -19,6 +19,10 @@ RAG_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_RATED: "Not rated"
 RAG_ORDER = {NOT_RATED: 0, GREEN: 1, AMBER: 2, RED: 3}
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
 def return_due_date(quarter: str) -> date:
     """When an LA's return for ``quarter`` is due: the last day of the second month after the quarter
     ends (2025-Q1 is due on 31 May 2025, 2025-Q4 on 28 February 2026). The one place this rule lives
@@ -75,11 +79,11 @@ def rate_return(
         late = (signed - due).days
         if late <= 0:
             return Rating(GREEN, f"Signed off {signed:%-d %b %Y}")
-        return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Signed off {late} days late")
+        return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Signed off {_days(late)} late")
     late = ((today or timezone.localdate()) - due).days
     if late <= 0:
         return Rating(NOT_RATED, f"Due {due:%-d %b %Y}")
-    return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Not signed off, {late} days late")
+    return Rating(AMBER if late <= kpis.return_late_amber_days else RED, f"Not signed off, {_days(late)} late")
 
 
 def overall(ratings: list[Rating]) -> Rating:

@@ -317,6 +317,20 @@ ACCESS |= {
     "api-leaver-upload-list": Row(get=SIGNED_IN, post=roles(LEAD)),
 }
 
+# Benchmarking dashboards (datareturns/rules.py): England's for everyone signed in; a region's (every
+# LA side by side) and its LAs' for the region's RIIA staff and its LAs' people, who share data under
+# the MOU (not MSPs or agencies); the region's KPI thresholds for its programme manager.
+LA_SLUG = Obj("la", lambda side: {"slug": side.la.slug})
+ACCESS |= {
+    "dashboards:england": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "dashboards:england-csv": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "dashboards:region": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:region-csv": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:region-kpis": Row(obj=REGION_SLUG, get=own(roles(PM)), post=own(roles(PM))),
+    "dashboards:la": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:la-csv": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+}
+
 
 # --- The Django admin: staff only --------------------------------------------------------------
 # What staff may do with each model. Models written by services (checked, locked, audited) are
