@@ -45,6 +45,7 @@ DEMO_LOADERS: list[str] = [
     "breaches.demo_register.load",
     "casestudies.demo.load",
     "datareturns.demo.load",
+    "datareturns.demo_dashboards.load",
 ]
 
 

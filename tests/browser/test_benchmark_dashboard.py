@@ -6,9 +6,9 @@ by plotly under the real CSP, and the table beside it has exactly the figures th
 from decimal import Decimal
 
 import pytest
+from datareturns.benchmarks import benchmarks_recompute_run
 from playwright.sync_api import expect
 
-from datareturns.benchmarks import benchmarks_recompute_run
 from datareturns.dashboards import percent
 from datareturns.services import UploadSource
 from tests.breaches.factories import cap_in
@@ -23,7 +23,9 @@ def _placements(la, second_la, msp):
         row(f"A-{n}", la.old_code, worker=f"SW2000{n:02d}", pay=pay, start="2026-04-06")
         for n, pay in enumerate(["33.00", "34.00", "36.00", "37.50", "35.00", "34.50"], start=1)
     ]
-    rows += [row(f"B-{n}", second_la.old_code, worker=f"SW3000{n:02d}", pay="34.00", start="2026-05-04") for n in range(3)]
+    rows += [
+        row(f"B-{n}", second_la.old_code, worker=f"SW3000{n:02d}", pay="34.00", start="2026-05-04") for n in range(3)
+    ]
     send(UploadSource(msp=msp), csv_body(*rows))
 
 

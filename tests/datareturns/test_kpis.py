@@ -174,3 +174,15 @@ def test_settings_page_is_refused_to_others(request, client_for, person, region)
     url = reverse("dashboards:region-kpis", args=[region.slug])
     assert client.get(url).status_code == 403
     assert client.post(url, {"share_above_cap_green": "1"}).status_code == 403
+
+
+def test_demo_sets_the_west_midlands_thresholds_once_through_the_service(region):
+    from datareturns.demo_dashboards import load
+    from riia.models import Role
+    from tests.riia.factories import person_with_role
+
+    person_with_role(Role.PROGRAMME_MANAGER, region, email="pm.west-midlands@demo.riia.test")
+    assert load() == ["Benchmark KPI thresholds set for West Midlands by its programme manager."]
+    assert load() == []
+    assert RegionKpiSettings.objects.get(region=region).unauthorised_amber == 1
+    assert AuditRecord.objects.filter(action="region.kpis_changed").count() == 1
