@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
@@ -636,8 +637,12 @@ def benchmarks_recompute_queue(*, scope_labels: Iterable[str]) -> list[str]:
         )
         BenchmarkSnapshot.objects.filter(scope__in=labels).update(queued_at=now)
     if labels:
-        transaction.on_commit(lambda: benchmarks_recompute_task.delay(labels))
+        transaction.on_commit(partial(_recompute_send, benchmarks_recompute_task, labels))
     return labels
+
+
+def _recompute_send(task, labels: list[str]) -> None:
+    task.delay(labels)
 
 
 def benchmarks_recompute_queue_for_las(*, la_ids: Iterable[int]) -> list[str]:
@@ -652,3 +657,9 @@ def _latest_return(scope: Scope, returns: dict[str, ReturnFigures], geography: G
     la_ids = set(geography.la_ids_in(scope))
     latest = [entry for figures in returns.values() for la_id, entry in figures.latest.items() if la_id in la_ids]
     return max(latest)[1] if latest else None
+
+
+def benchmarks_queue_after_sign_off(sender=None, *, la_id: int, return_id: int | None = None, **kwargs) -> None:
+    """``return_signed_off`` receiver: the LA's returns figures changed, so its scopes are stale. Queued
+    on commit, so a sign-off inside a transaction is counted once it is visible."""
+    transaction.on_commit(lambda: benchmarks_recompute_queue_for_las(la_ids=[la_id]))

@@ -3,12 +3,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
-RECOMPUTE_QUEUE = "recompute"
+# Routed to the "recompute" queue by settings.CELERY_TASK_ROUTES.
 
 
 @shared_task(
     bind=True,
-    queue=RECOMPUTE_QUEUE,
     acks_late=True,  # a worker killed mid-task leaves the old snapshot (the swap is one transaction) and
     reject_on_worker_lost=True,  # the message goes back to the queue
     autoretry_for=(OperationalError,),
@@ -24,7 +23,7 @@ def benchmarks_recompute_task(self, scope_labels: list[str] | None = None) -> di
     return {"scopes": len(result.scopes), "rows": result.rows, "skipped": result.skipped}
 
 
-@shared_task(queue=RECOMPUTE_QUEUE)
+@shared_task
 def benchmarks_recompute_all_task() -> dict:
     """Beat, nightly: every scope, so nothing stays stale (a quarter turning, a cap published)."""
     return benchmarks_recompute_task.run(None)
