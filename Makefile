@@ -71,7 +71,7 @@ format: $(VENV)/.installed ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff format .
 
 worker: $(VENV)/.installed ## Start a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A riia worker --loglevel=info
+	$(VENV)/bin/celery -A riia worker -Q celery,recompute --loglevel=info
 
 beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A riia beat --loglevel=info

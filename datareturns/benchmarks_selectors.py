@@ -54,8 +54,20 @@ SUPPRESSION_THRESHOLD = 5
 PAY_METRICS = ("median_pay", "mean_pay", "spend", "change_median_pay")
 
 
-class ScopeError(ValueError):
-    """A scope label that is malformed or names nothing; the message is for the caller."""
+class BenchmarkFilterError(ValueError):
+    """A filter value that is not valid: ``field`` names it, the message is for the caller."""
+
+    field = ""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field or self.field
+
+
+class ScopeError(BenchmarkFilterError):
+    """A scope label that is malformed or names nothing."""
+
+    field = "scope"
 
 
 @dataclass(frozen=True)
@@ -142,13 +154,13 @@ def scope_of_snapshot(snapshot: BenchmarkSnapshot) -> Scope:
 
 def quarter_check(quarter: str) -> str:
     if not QUARTER_LABEL.match(quarter or ""):
-        raise ValueError("Enter a quarter like 2025-Q1")
+        raise BenchmarkFilterError("Enter a quarter like 2025-Q1", field="quarter")
     return quarter
 
 
 def role_check(role: str) -> str:
     if role not in ROLES:
-        raise ValueError(f"Enter a role: {', '.join(ROLES)}")
+        raise BenchmarkFilterError(f"Enter a role: {', '.join(ROLES)}", field="role")
     return role
 
 
@@ -163,7 +175,7 @@ def benchmark_rows_visible_to(
     *, user, scope: str | None = None, quarter: str | None = None, role: str | None = None
 ) -> tuple[datetime | None, QuerySet[BenchmarkRow]]:
     """The stored rows the user may see (one scope when given, else every scope they may see), with
-    the oldest ``computed_at`` of the snapshots read. Raises ScopeError/ValueError for a bad filter and
+    the oldest ``computed_at`` of the snapshots read. Raises BenchmarkFilterError for a bad filter and
     PermissionError for a scope the user may not see."""
     snapshots = BenchmarkSnapshot.objects.filter(_visible_snapshots_q(user))
     if scope:
@@ -225,7 +237,7 @@ def benchmark_results(
 ) -> tuple[datetime | None, list[dict[str, Any]]]:
     """``(computed_at, results)``: one dict per scope × quarter × role the user may see, with
     ``scope``, ``quarter``, ``role``, every metric of ``METRICS`` and ``suppressed`` (the names set to
-    None for this user). Raises ScopeError/ValueError for a bad filter, PermissionError for a scope
+    None for this user). Raises BenchmarkFilterError for a bad filter, PermissionError for a scope
     the user may not see."""
     computed_at, rows = benchmark_rows_visible_to(user=user, scope=scope, quarter=quarter, role=role)
     return computed_at, benchmark_results_from(rows, user=user)

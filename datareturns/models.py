@@ -319,6 +319,9 @@ class BenchmarkSnapshot(models.Model):
         QuarterlyReturn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="A recompute is queued or running since.")
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="The running recompute read the data at this time (debouncing)."
+    )
 
     class Meta:
         ordering = ["kind", "scope"]

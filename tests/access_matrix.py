@@ -299,6 +299,7 @@ ACCESS |= {
 # the MSP that sent them and the region's programme manager see them; sub-regional leads, RIIA
 # members and agencies do not. An LA's workforce lead uploads placements (LAs without an MSP) and
 # permanent leavers; an MSP's uploader sends placements through the API.
+_BENCHMARK_LA = Obj("LA benchmark scope", lambda side: {"scope": f"la:{side.la.new_code}"})
 _ERRORS_TOKEN = Obj("errors token", lambda side: {"token": "no-such-token"}, sided=False)
 ACCESS |= {
     "datareturns:placement-list": Row(get=roles(LA, PM, MSP, ADMIN), post=NOT_OFFERED),
@@ -315,6 +316,12 @@ ACCESS |= {
     "api-placement-upload-list": Row(get=SIGNED_IN, post=roles(UPLOADER, LEAD)),
     "api-placement-upload-detail": Row(obj=pk("upload"), get=own(roles(PM, MSP)), post=NOT_OFFERED),
     "api-leaver-upload-list": Row(get=SIGNED_IN, post=roles(LEAD)),
+    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
+    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
+    "api-benchmark-list": (
+        Row(get=SIGNED_IN, post=NOT_OFFERED),
+        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    ),
 }
 
 # Benchmarking dashboards (datareturns/rules.py): England's for everyone signed in; a region's (every
