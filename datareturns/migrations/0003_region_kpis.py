@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('datareturns', '0002_returns_and_benchmarks'),
+        ('datareturns', '0003_benchmarks'),
         ('riia', '0004_region_cool_off_exceptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
