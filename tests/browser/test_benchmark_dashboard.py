@@ -6,9 +6,9 @@ by plotly under the real CSP, and the table beside it has exactly the figures th
 from decimal import Decimal
 
 import pytest
-from datareturns.benchmarks import benchmarks_recompute_run
 from playwright.sync_api import expect
 
+from datareturns.benchmarks import benchmarks_recompute_run
 from datareturns.dashboards import percent
 from datareturns.services import UploadSource
 from tests.breaches.factories import cap_in
@@ -41,8 +41,8 @@ def test_a_chart_renders_and_its_table_matches_the_api(sign_in, region, la, seco
     expect(page.get_by_text("Data as at")).to_be_visible()
 
     # Choose the quarter and role through the filters (query parameters).
-    page.get_by_label("Quarter").select_option("2026-Q2")
-    page.get_by_label("Role").select_option("social_worker")
+    page.get_by_label("Quarter", exact=True).select_option("2026-Q2")
+    page.get_by_label("Role", exact=True).select_option("social_worker")
     page.get_by_role("button", name="Show figures").click()
     assert "quarter=2026-Q2" in page.url and "role=social_worker" in page.url
 
