@@ -16,6 +16,7 @@ from datareturns.models import RegionKpiSettings
 
 GREEN, AMBER, RED, NOT_RATED = "green", "amber", "red", "not_rated"
 RAG_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red", NOT_RATED: "Not rated"}
+RAG_TAGS = {GREEN: "govuk-tag--green", AMBER: "govuk-tag--orange", RED: "govuk-tag--red", NOT_RATED: "govuk-tag--grey"}
 RAG_ORDER = {NOT_RATED: 0, GREEN: 1, AMBER: 2, RED: 3}
 
 
@@ -50,6 +51,10 @@ class Rating:
     @property
     def label(self) -> str:
         return RAG_LABELS[self.rag]
+
+    @property
+    def tag_class(self) -> str:
+        return RAG_TAGS[self.rag]
 
 
 def _band(value, green, amber) -> str:

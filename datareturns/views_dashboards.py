@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from datareturns import dashboards as d
 from datareturns import kpis
 from datareturns import selectors_dashboards as selectors
-from datareturns.benchmarks_selectors import benchmark_results, scope_label_for
+from datareturns.benchmarks_selectors import benchmark_results_from, benchmark_rows_visible_to, scope_label_for
 from datareturns.forms_dashboards import DashboardFilterForm, KpiSettingsForm
 from datareturns.models import ScopeKind
 from datareturns.selectors import spreadsheet_cell
@@ -30,11 +30,28 @@ from riia.selectors import region_get
 ENGLAND = d.Place("england", "England")
 
 
-def _results(request: HttpRequest, **filters) -> list[dict]:
+def _results(request: HttpRequest, *, scopes: list[str], quarters=None, roles=None) -> list[dict]:
+    """The results of these scopes (and quarters and roles, when given) through the benchmark
+    selector, so suppression is the API's; only the rows the page shows are read."""
     try:
-        return benchmark_results(user=request.user, **filters)[1]
+        _computed_at, rows = benchmark_rows_visible_to(user=request.user)
     except PermissionError as error:
         raise Http404("These benchmarks are not yours to see.") from error
+    rows = rows.filter(snapshot__scope__in=scopes)
+    if quarters is not None:
+        rows = rows.filter(quarter__in=quarters)
+    if roles is not None:
+        rows = rows.filter(role__in=roles)
+    return benchmark_results_from(rows, user=request.user)
+
+
+def _quarters(request: HttpRequest, scope: str) -> list[str]:
+    """The quarters a scope's snapshot covers, newest first."""
+    try:
+        _computed_at, rows = benchmark_rows_visible_to(user=request.user, scope=scope)
+    except PermissionError as error:
+        raise Http404("These benchmarks are not yours to see.") from error
+    return sorted(set(rows.order_by().values_list("quarter", flat=True).distinct()), reverse=True)
 
 
 def _filters(request: HttpRequest, quarters: list[str]) -> tuple[DashboardFilterForm, str, str]:
@@ -62,11 +79,11 @@ def _page_context(request, *, form, quarter, role, scopes: list[str], tables, ch
 
 
 def _england(request: HttpRequest) -> dict:
-    quarters = d.quarters_in(_results(request, scope="england"))
-    form, quarter, role = _filters(request, quarters)
+    form, quarter, role = _filters(request, _quarters(request, "england"))
     regions = list(Region.objects.order_by("name"))
     places = [d.Place(scope_label_for(kind=ScopeKind.REGION, region=r), r.name) for r in regions]
-    results = d.by_scope(_results(request, quarter=quarter, role=role)) if quarter else {}
+    scopes = ["england", *[p.scope for p in places]]
+    results = d.by_scope(_results(request, scopes=scopes, quarters=[quarter], roles=[role])) if quarter else {}
     tables, charts = {}, []
     if quarter:
         chart = d.places_chart(
@@ -95,7 +112,7 @@ def _england(request: HttpRequest) -> dict:
         form=form,
         quarter=quarter,
         role=role,
-        scopes=["england", *[p.scope for p in places]],
+        scopes=scopes,
         tables=tables,
         charts=charts,
         own_regions=own_regions,
@@ -143,11 +160,13 @@ def _sorted(rows: list[dict], sort: str, descending: bool) -> list[dict]:
 def _region(request: HttpRequest, slug: str) -> dict:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
     region_scope = scope_label_for(kind=ScopeKind.REGION, region=region)
-    quarters = d.quarters_in(_results(request, scope=region_scope))
-    form, quarter, role = _filters(request, quarters)
+    form, quarter, role = _filters(request, _quarters(request, region_scope))
     las = selectors.region_dashboard_las(region=region)
     places = [d.Place(scope_label_for(kind=ScopeKind.LA, local_authority=la), la.name) for la in las]
-    results = d.by_scope(_results(request, quarter=quarter)) if quarter else {}
+    scopes = [region_scope, "england", *[p.scope for p in places]]
+    # The chosen role for the figures, all roles for the RAG status.
+    roles = sorted({role, d.ALL_ROLES})
+    results = d.by_scope(_results(request, scopes=scopes, quarters=[quarter], roles=roles)) if quarter else {}
     settings = kpis.region_kpi_settings_for(region)
     signed_off = selectors.returns_signed_off_at(region=region, quarter=quarter) if quarter else {}
 
@@ -163,10 +182,12 @@ def _region(request: HttpRequest, slug: str) -> dict:
             if quarter
             else []
         )
+        result = results.get((place.scope, quarter, role))
         rows.append(
             {
                 "la": la,
-                "result": results.get((place.scope, quarter, role)),
+                "result": result,
+                "cells": [d.cell(result, name) for name in _REGION_COLUMNS],
                 "ratings": ratings,
                 "overall": kpis.overall(ratings),
             }
@@ -189,7 +210,7 @@ def _region(request: HttpRequest, slug: str) -> dict:
         rows=[
             [
                 r["la"].name,
-                *[d.cell(r["result"], name) for name in _REGION_COLUMNS],
+                *r["cells"],
                 *[f"{rating.label}: {rating.text}" for rating in r["ratings"]],
                 r["overall"].label,
             ]
@@ -219,7 +240,7 @@ def _region(request: HttpRequest, slug: str) -> dict:
         form=form,
         quarter=quarter,
         role=role,
-        scopes=[region_scope, "england", *[p.scope for p in places]],
+        scopes=scopes,
         tables=tables,
         charts=charts,
         region=region,
@@ -283,17 +304,18 @@ def _la(request: HttpRequest, slug: str) -> dict:
     la_place = d.Place(scope_label_for(kind=ScopeKind.LA, local_authority=la), la.name)
     region_place = d.Place(scope_label_for(kind=ScopeKind.REGION, region=la.region), la.region.name)
     places = [la_place, region_place, ENGLAND]
-    found = []
-    for place in places:
-        found += _results(request, scope=place.scope)
-    quarters = d.quarters_in([r for r in found if r["scope"] == la_place.scope])
+    scopes = [p.scope for p in places]
+    quarters = _quarters(request, la_place.scope)
     form, quarter, role = _filters(request, quarters)
-    results = d.by_scope(found)
     tables, charts = {}, []
     if quarter:
+        trend = d.trend_quarters(quarters, quarter)
+        # Every role in the chosen quarter, and the chosen role over the trend's quarters.
+        found = _results(request, scopes=scopes, quarters=[quarter])
+        found += _results(request, scopes=scopes, quarters=[q for q in trend if q != quarter], roles=[role])
+        results = d.by_scope(found)
         tables["comparison"] = d.comparison_table(places=places, results=results, quarter=quarter, role=role)
         tables["roles"] = d.roles_table(places=places, results=results, quarter=quarter)
-        trend = d.trend_quarters(quarters, quarter)
         for key in ("pay", "share", "agency-rate"):
             chart = d.trend_chart(key=key, places=places, results=results, quarters=trend, role=role)
             charts.append(chart)
@@ -303,7 +325,7 @@ def _la(request: HttpRequest, slug: str) -> dict:
         form=form,
         quarter=quarter,
         role=role,
-        scopes=[p.scope for p in places],
+        scopes=scopes,
         tables=tables,
         charts=charts,
         la=la,

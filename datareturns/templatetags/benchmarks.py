@@ -8,12 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def figure(result: dict | None, name: str) -> str:
-    """A result's figure, "[c]" when suppressed for this person."""
-    return dashboards.cell(result, name)
-
-
-@register.filter
 def metric_label(name: str) -> str:
     return dashboards.METRICS_BY_NAME[name].label
 

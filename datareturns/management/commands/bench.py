@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from datareturns.bench import BenchError, bench_data_create, bench_database, bench_run, bench_table, machine_description
+from datareturns.bench_pages import PageBenchError, page_bench_run, page_bench_table
 
 
 class Command(BaseCommand):
@@ -25,8 +26,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rows", type=int, default=100_000, help="Placement rows per upload (default 100000)")
         parser.add_argument("--seed", type=int, default=1, help="Seed of the generated data (default 1)")
+        parser.add_argument(
+            "--page-seconds",
+            type=float,
+            default=20.0,
+            help="Seconds of load on each page in the page bench (default 20; 0 skips it)",
+        )
 
-    def handle(self, *args, rows: int, seed: int, **options) -> None:
+    def handle(self, *args, rows: int, seed: int, page_seconds: float, **options) -> None:
         limit = settings.DATARETURNS_UPLOAD_MAX_ROWS
         if not 1 <= rows <= limit:
             raise CommandError(f"--rows must be from 1 to {limit:,} (the upload's limit).")
@@ -38,12 +45,16 @@ class Command(BaseCommand):
                 self._say(f"Bench database {name} created.")
                 data = bench_data_create(rows=rows, seed=seed, directory=Path(directory), say=self._say)
                 measurements = bench_run(data, directory=Path(directory), say=self._say)
+                pages = page_bench_run(seconds=page_seconds, say=self._say) if page_seconds > 0 else None
                 machine = machine_description()
-        except BenchError as error:
+        except (BenchError, PageBenchError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
         self.stdout.write(f"{rows:,} placement rows; {machine}.")
         self.stdout.write(bench_table(measurements))
+        if pages is not None:
+            self.stdout.write("")
+            self.stdout.write(page_bench_table(pages))
         self.stdout.write(f"Bench database {name} dropped.")
 
     def _say(self, text: str) -> None:
