@@ -150,11 +150,6 @@ def by_scope(results: list[dict]) -> dict[tuple[str, str, str], dict]:
     return {(r["scope"], r["quarter"], r["role"]): r for r in results}
 
 
-def quarters_in(results: list[dict]) -> list[str]:
-    """The quarters the results cover, newest first."""
-    return sorted({r["quarter"] for r in results}, reverse=True)
-
-
 def trend_quarters(quarters: list[str], quarter: str) -> list[str]:
     """Up to 8 quarters ending with ``quarter``, oldest first."""
     return sorted(q for q in quarters if q <= quarter)[-TREND_QUARTERS:]
