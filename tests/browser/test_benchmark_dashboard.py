@@ -73,3 +73,45 @@ def test_a_chart_renders_and_its_table_matches_the_api(sign_in, region, la, seco
     median = answers[0]["results"][0]["median_pay"]
     expect(pay.locator("tbody tr").last).to_contain_text(f"£{Decimal(median):,.2f}")
     expect(page.locator("#chart-pay")).to_have_attribute("data-drawn", "yes")
+
+
+def test_programme_manager_sorts_the_region_sets_kpis_and_drills_down(
+    sign_in, region, la, second_la, msp, programme_manager
+):
+    cap_in(region)
+    _placements(la, second_la, msp)
+    benchmarks_recompute_run()
+
+    page = sign_in(programme_manager)
+    page.get_by_role("link", name=f"{region.name}: every local authority").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(region.name)
+    table = page.locator('table[data-table="las"]')
+    expect(table.locator("tbody tr")).to_have_count(2)
+
+    # Sorting is a link in the column heading; the sorted column says so to assistive technology.
+    table.get_by_role("link", name="Placements").click()
+    expect(table.locator('th[aria-sort="ascending"]')).to_contain_text("Placements")
+    expect(table.locator("tbody tr").first).to_contain_text(second_la.name)  # 3 placements before 6
+    table.get_by_role("link", name="Placements").click()
+    expect(table.locator('th[aria-sort="descending"]')).to_contain_text("Placements")
+    expect(table.locator("tbody tr").first).to_contain_text(la.name)
+    # 2 of Dudley's 6 above the cap without permission: red against the default 10%.
+    expect(table.get_by_role("row", name=la.name)).to_contain_text("Red")
+    expect(page.locator("#chart-share")).to_have_attribute("data-drawn", "yes")
+
+    page.get_by_text("How the RAG status is set").click()
+    page.get_by_role("link", name="Change the KPI thresholds").click()
+    page.get_by_label("Amber limit for the share above the cap").fill("3")
+    page.get_by_role("button", name="Save the thresholds").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The amber limit must be at least the green limit")
+    page.get_by_label("Green limit for the share above the cap").fill("40")
+    page.get_by_label("Amber limit for the share above the cap").fill("50")
+    page.get_by_label("Green limit for unauthorised breaches").fill("5")
+    page.get_by_label("Amber limit for unauthorised breaches").fill("5")
+    page.get_by_role("button", name="Save the thresholds").click()
+    expect(page.get_by_text("KPI thresholds saved.")).to_be_visible()
+
+    table = page.locator('table[data-table="las"]')
+    expect(table.get_by_role("row", name=la.name).locator("td").nth(6)).to_contain_text("Green")
+    table.get_by_role("link", name=la.name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(la.name)
