@@ -105,3 +105,12 @@ def test_a_recompute_never_replaces_newer_figures(la):
     result = benchmarks_recompute(scope_labels=["england"], started_at=newer - timedelta(seconds=5))
     assert result.skipped == ["england"]
     assert BenchmarkSnapshot.objects.get(scope="england").computed_at == newer
+
+
+def test_the_demo_computes_every_snapshot(db):
+    from riia.demo import demo_load
+
+    result = demo_load()
+    assert any(line.startswith("Benchmarks: ") and "snapshots computed" in line for line in result.lines)
+    assert not BenchmarkSnapshot.objects.filter(computed_at=None).exists()
+    assert BenchmarkSnapshot.objects.filter(scope="england").get().rows.filter(placements__gt=0).exists()
