@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from riia.models import MSP, Agency, LocalAuthority
 from riia.services_keys import api_key_create
 
 RECOMPUTE_QUARTERS = 12
+HALF_PENNY = Decimal("0.0050001")
 RECOMPUTE_GOAL_RATIO = 1.3
 FRESHNESS_GOAL_SECONDS = 1.0
 FRESHNESS_ROWS = 200
@@ -145,8 +146,7 @@ def _baseline() -> tuple[float, dict]:
         rows = cursor.fetchall()
     seconds = time.perf_counter() - start
     medians = {
-        (quarters[idx], la_id, core): Decimal(repr(median)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        for idx, la_id, core, _n, _h, median, _mean, _spend in rows
+        (quarters[idx], la_id, core): Decimal(repr(median)) for idx, la_id, core, _n, _h, median, _mean, _spend in rows
     }
     return seconds, medians
 
@@ -176,7 +176,9 @@ def recompute_measure(*, rows: int, say: Callable[[str], None], repeats: int = 2
     say(f"Recompute: ours {min(ours):.2f} s ({result.rows:,} rows, {len(result.scopes)} scopes), "
         f"hand-written percentile_cont GROUP BY {min(theirs):.2f} s.")  # fmt: skip
     stored = _stored_medians()
-    differing = [key for key, median in medians.items() if stored.get(key) != median]
+    # percentile_cont answers in floating point (35.574999… for 35.575), so the stored, exactly rounded
+    # median may be a penny above its float rounded; never further than half a penny from it.
+    differing = [key for key, median in medians.items() if key not in stored or abs(stored[key] - median) > HALF_PENNY]
     if differing or len(stored) != len(medians):
         raise RuntimeError(f"The recompute's LA medians differ from percentile_cont's: {differing[:5]}")
     ratio = min(ours) / min(theirs)
@@ -188,7 +190,7 @@ def recompute_measure(*, rows: int, say: Callable[[str], None], repeats: int = 2
             f"written ({rows:,} placements)",
             min(ours),
             f"{ratio:.2f}× the reference (goal ≤ {RECOMPUTE_GOAL_RATIO}×): {met}",
-            note=f"{len(medians):,} LA medians identical to percentile_cont's",
+            note=f"its {len(medians):,} LA medians match percentile_cont's",
         ),
     ]  # fmt: skip
 
