@@ -10,6 +10,10 @@ PYTEST_ARGS ?=
 BENCH_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riia_bench
 BENCH_PAGE_SECONDS ?= 20
+# The benchmark recompute's placements (empty: 1,000,000, or 10 x BENCH_ROWS below 100,000) and the
+# Redis its freshness run's real Celery worker reads.
+BENCH_RECOMPUTE_ROWS ?=
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 # Debug (and so the development secret key and the demo users) only for what runs on a developer's
 # machine: the settings refuse to start without DJANGO_DEBUG=true unless given production settings.
@@ -83,7 +87,8 @@ bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against ra
 	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
-		$(MANAGE) bench --rows $(BENCH_ROWS) --page-seconds $(BENCH_PAGE_SECONDS)
+		$(MANAGE) bench --rows $(BENCH_ROWS) --page-seconds $(BENCH_PAGE_SECONDS) --redis-url "$(BENCH_REDIS_URL)" \
+		$(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
 
 clean: ## Remove the virtualenv, node modules, built assets and the embedded database
 	rm -rf $(VENV) node_modules static/build staticfiles var

@@ -14,6 +14,8 @@ once per level. ``make bench`` compares it with a hand-written ``percentile_cont
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from breaches.selectors.register import quarter_bounds, quarter_of
-from datareturns.benchmarks_selectors import ALL_ROLES, Scope, scope_label_for, scope_parse
+from datareturns.benchmarks_selectors import ALL_ROLES, METRICS, Scope, scope_label_for, scope_parse
 from datareturns.models import (
     BenchmarkRow,
     BenchmarkSnapshot,
@@ -173,18 +175,21 @@ signed AS (
     SELECT local_authority_id, quarter FROM datareturns_quarterlyreturn WHERE status = 'signed_off'
 ),
 distribution AS (
-    SELECT q.idx, p.local_authority_id AS la_id, g.core_type AS core, p.hourly_pay_rate AS pay,
-        count(*) AS n,
-        sum(p.hours_per_week) AS hours,
-        coalesce(sum(p.hours_per_week) FILTER (WHERE s.local_authority_id IS NOT NULL), 0) AS signed_hours,
-        sum(p.charge_rate * p.hours_per_week
+    -- Money and hours as integers (pence, hundredths of an hour): exact, and far faster to sum and sort.
+    SELECT q.idx, p.local_authority_id AS la_id, array_position(%(cores)s::text[], g.core_type::text) AS core,
+        (p.hourly_pay_rate * 100)::int AS pay,
+        count(*)::int AS n,
+        sum((p.hours_per_week * 100)::int)::int AS hours,
+        coalesce(sum((p.hours_per_week * 100)::int) FILTER (WHERE s.local_authority_id IS NOT NULL), 0)::int
+            AS signed_hours,
+        sum((p.charge_rate * 100)::bigint * (p.hours_per_week * 100)::int
             * (least(coalesce(p.end_date, q.last_day), q.last_day) - greatest(p.start_date, q.first_day) + 1))
             AS spend7,
-        count(*) FILTER (WHERE p.flag_above_cap_authorised) AS authorised,
-        count(*) FILTER (WHERE p.flag_above_cap_unauthorised) AS unauthorised,
-        count(*) FILTER (WHERE p.flag_cool_off) AS cool_off,
-        count(*) FILTER (WHERE p.flag_pqe_under_3_years) AS pqe,
-        count(*) FILTER (WHERE p.flag_project_team_repricing) AS repricing
+        count(*) FILTER (WHERE p.flag_above_cap_authorised)::int AS authorised,
+        count(*) FILTER (WHERE p.flag_above_cap_unauthorised)::int AS unauthorised,
+        count(*) FILTER (WHERE p.flag_cool_off)::int AS cool_off,
+        count(*) FILTER (WHERE p.flag_pqe_under_3_years)::int AS pqe,
+        count(*) FILTER (WHERE p.flag_project_team_repricing)::int AS repricing
     FROM datareturns_placement p
     JOIN q ON p.start_date <= q.last_day AND (p.end_date IS NULL OR p.end_date >= q.first_day)
     JOIN rates_rolegrade g ON g.id = p.role_grade_id
@@ -192,35 +197,50 @@ distribution AS (
     {where}
     GROUP BY 1, 2, 3, 4
 ),
-levels AS (
-    SELECT d.idx, d.pay,
-        CASE WHEN grouping(d.la_id) = 0 THEN 'la' WHEN grouping(la.group_id) = 0 THEN 'group'
-             WHEN grouping(la.region_id) = 0 THEN 'region' ELSE 'england' END AS kind,
-        CASE WHEN grouping(d.la_id) = 0 THEN d.la_id WHEN grouping(la.group_id) = 0 THEN la.group_id
-             WHEN grouping(la.region_id) = 0 THEN la.region_id ELSE 0 END AS scope_id,
-        CASE WHEN grouping(d.core) = 0 THEN d.core ELSE 'all' END AS role,
-        sum(d.n) AS n, sum(d.hours) AS hours, sum(d.signed_hours) AS signed_hours, sum(d.spend7) AS spend7,
-        sum(d.authorised) AS authorised, sum(d.unauthorised) AS unauthorised, sum(d.cool_off) AS cool_off,
-        sum(d.pqe) AS pqe, sum(d.repricing) AS repricing
-    FROM distribution d JOIN riia_localauthority la ON la.id = d.la_id
-    GROUP BY d.idx, d.pay, GROUPING SETS (
-        (d.la_id, d.core), (d.la_id), (la.group_id, d.core), (la.group_id),
-        (la.region_id, d.core), (la.region_id), (d.core), ()
-    )
+located AS (
+    SELECT d.*, la.group_id, la.region_id FROM distribution d JOIN riia_localauthority la ON la.id = d.la_id
+),
+sums AS (
+    -- level: 0 LA, 1 group, 2 region, 3 England; core 0 = all roles. Integer keys sort and hash fast.
+    SELECT idx, {level} AS level, {scope_id} AS scope_id, coalesce(core, 0) AS core,
+        sum(n) AS n, sum(hours) AS hours, sum(signed_hours) AS signed_hours, sum(pay::bigint * n) AS pay_sum,
+        sum(spend7) AS spend7, sum(authorised) AS authorised, sum(unauthorised) AS unauthorised,
+        sum(cool_off) AS cool_off, sum(pqe) AS pqe, sum(repricing) AS repricing
+    FROM located
+    GROUP BY idx, GROUPING SETS ({sets})
     HAVING {having}
 ),
-cumulative AS (
-    SELECT levels.*,
-        sum(n) OVER (PARTITION BY kind, scope_id, role, idx ORDER BY pay) AS cum,
-        sum(n) OVER (PARTITION BY kind, scope_id, role, idx) AS total
-    FROM levels
+counts AS (
+    -- The pay distribution of every cell (only its counts): the median is read off it.
+    SELECT idx, pay, {level} AS level, {scope_id} AS scope_id, coalesce(core, 0) AS core, sum(n) AS n
+    FROM located
+    GROUP BY idx, pay, GROUPING SETS ({sets})
+    HAVING {having}
+),
+medians AS (
+    SELECT level, scope_id, core, idx,
+        min(pay) FILTER (WHERE cum > (total - 1) / 2) + min(pay) FILTER (WHERE cum > total / 2) AS median2
+    FROM (
+        SELECT counts.*,
+            sum(n) OVER (PARTITION BY level, scope_id, core, idx ORDER BY pay) AS cum,
+            sum(n) OVER (PARTITION BY level, scope_id, core, idx) AS total
+        FROM counts
+    ) AS cumulative
+    GROUP BY level, scope_id, core, idx
 )
-SELECT kind, scope_id, role, idx, sum(n), sum(hours), sum(signed_hours), sum(pay * n), sum(spend7),
-    sum(authorised), sum(unauthorised), sum(cool_off), sum(pqe), sum(repricing),
-    (min(pay) FILTER (WHERE cum > floor((total - 1) / 2)) + min(pay) FILTER (WHERE cum > floor(total / 2))) / 2
-FROM cumulative
-GROUP BY kind, scope_id, role, idx
+SELECT s.level, s.scope_id, s.core, s.idx, s.n, s.hours, s.signed_hours, s.pay_sum, s.spend7, s.authorised,
+    s.unauthorised, s.cool_off, s.pqe, s.repricing, m.median2
+FROM sums s JOIN medians m USING (level, scope_id, core, idx)
 """
+_LEVEL = (
+    "CASE WHEN grouping(la_id) = 0 THEN 0 WHEN grouping(group_id) = 0 THEN 1 "
+    "WHEN grouping(region_id) = 0 THEN 2 ELSE 3 END"
+)
+_SCOPE_ID = "coalesce(la_id, group_id, region_id, 0)"
+_SETS = "(la_id, core), (la_id), (group_id, core), (group_id), (region_id, core), (region_id), (core), ()"
+LEVELS = (ScopeKind.LA, ScopeKind.GROUP, ScopeKind.REGION, ScopeKind.ENGLAND)
+# Sorts and hashes of a recompute stay in memory (the default 4 MB spills a national recompute to disk).
+RECOMPUTE_WORK_MEM = "256MB"
 
 
 @dataclass
@@ -255,14 +275,14 @@ class Wanted:
 
 def aggregate_postgresql(*, quarters: list[Quarter], wanted: Wanted, geography: Geography) -> dict[CellKey, Cell]:
     """The placement aggregates of the wanted scopes, in one statement."""
-    having = ["(grouping(d.la_id) = 0 AND d.la_id = ANY(%(la_ids)s))"]
-    having.append("(grouping(d.la_id) = 1 AND grouping(la.group_id) = 0 AND la.group_id = ANY(%(group_ids)s))")
+    having = ["(grouping(la_id) = 0 AND la_id = ANY(%(la_ids)s))"]
+    having.append("(grouping(la_id) = 1 AND grouping(group_id) = 0 AND group_id = ANY(%(group_ids)s))")
     having.append(
-        "(grouping(d.la_id) = 1 AND grouping(la.group_id) = 1 AND grouping(la.region_id) = 0"
-        " AND la.region_id = ANY(%(region_ids)s))"
+        "(grouping(la_id) = 1 AND grouping(group_id) = 1 AND grouping(region_id) = 0"
+        " AND region_id = ANY(%(region_ids)s))"
     )
     if wanted.england:
-        having.append("(grouping(d.la_id) = 1 AND grouping(la.group_id) = 1 AND grouping(la.region_id) = 1)")
+        having.append("(grouping(la_id) = 1 AND grouping(group_id) = 1 AND grouping(region_id) = 1)")
     where = ""
     if not wanted.england:
         # Only the LAs inside the wanted scopes need reading.
@@ -272,7 +292,7 @@ def aggregate_postgresql(*, quarters: list[Quarter], wanted: Wanted, geography: 
         for la in geography.las.values()
         if la.pk in wanted.la_ids or la.group_id in wanted.group_ids or la.region_id in wanted.region_ids
     ]
-    sql = _AGGREGATE_SQL.format(where=where, having=" OR ".join(having))
+    sql = _AGGREGATE_SQL.format(where=where, having=" OR ".join(having), level=_LEVEL, scope_id=_SCOPE_ID, sets=_SETS)
     params = {
         "idx": list(range(len(quarters))),
         "labels": [q.label for q in quarters],
@@ -282,24 +302,27 @@ def aggregate_postgresql(*, quarters: list[Quarter], wanted: Wanted, geography: 
         "group_ids": sorted(wanted.group_ids),
         "region_ids": sorted(wanted.region_ids),
         "read_la_ids": read_la_ids,
+        "cores": list(CORE_TYPES),
     }
     cells: dict[CellKey, Cell] = {}
-    with connection.cursor() as cursor:
+    roles = (ALL_ROLES, *CORE_TYPES)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'")
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            kind, scope_id, role, idx, n, hours, signed, pay_sum, spend7, auth, unauth, cool, pqe, rep, median = row
-            cells[(kind, scope_id, role, idx)] = Cell(
+            level, scope_id, core, idx, n, hours, signed, pay_sum, spend7, auth, unauth, cool, pqe, rep, median = row
+            cells[(LEVELS[level], scope_id, roles[core], idx)] = Cell(
                 placements=int(n),
-                hours=Decimal(hours),
-                signed_hours=Decimal(signed),
-                pay_sum=Decimal(pay_sum),
-                spend7=Decimal(spend7),
+                hours=Decimal(hours) / 100,
+                signed_hours=Decimal(signed) / 100,
+                pay_sum=Decimal(pay_sum) / 100,
+                spend7=Decimal(spend7) / 10000,
                 authorised=int(auth),
                 unauthorised=int(unauth),
                 cool_off=int(cool),
                 pqe=int(pqe),
                 repricing=int(rep),
-                median=Decimal(median),
+                median=Decimal(median) / 200,
             )
     return cells
 
@@ -449,60 +472,89 @@ def scope_rows(
     returns: dict[str, ReturnFigures],
     caps: Caps,
     geography: Geography,
-) -> list[BenchmarkRow]:
-    """Every quarter × role of one scope (unsaved rows), the figures exactly as the README defines."""
+) -> list[dict]:
+    """Every quarter × role of one scope (BenchmarkRow fields), the figures exactly as the README defines."""
     kind, scope_id = scope_key(scope)
-    la_ids = geography.la_ids_in(scope)
-    rows: list[BenchmarkRow] = []
+    la_ids = set(geography.la_ids_in(scope))
+    signed_by_quarter = [sorted(la_ids & returns[q.label].signed_la_ids) for q in quarters]
+    rows: list[dict] = []
     for role in ROLES:
         cores = CORE_TYPES if role == ALL_ROLES else (role,)
-        previous: BenchmarkRow | None = None
+        previous: dict | None = None
         for idx, quarter in enumerate(quarters):
             cell = cells.get((kind, scope_id, role, idx)) or Cell()
             figures = returns[quarter.label]
-            signed = [la_id for la_id in la_ids if la_id in figures.signed_la_ids]
+            signed = signed_by_quarter[idx]
             n = cell.placements
-            row = BenchmarkRow(
-                quarter=quarter.label,
-                role=role,
-                placements=n,
-                previous_placements=previous.placements if previous else None,
-                agency_fte=_round(cell.hours / FULL_TIME_HOURS, PENNY),
-                median_pay=_round(cell.median, PENNY) if n else None,
-                mean_pay=_round(cell.pay_sum / n, PENNY) if n else None,
-                cap=(
+            row = {
+                "quarter": quarter.label,
+                "role": role,
+                "placements": n,
+                "previous_placements": previous["placements"] if previous else None,
+                "agency_fte": _round(cell.hours / FULL_TIME_HOURS, PENNY),
+                "median_pay": _round(cell.median, PENNY) if n else None,
+                "mean_pay": _round(cell.pay_sum / n, PENNY) if n else None,
+                "cap": (
                     caps.on(region_id=scope.region.pk, core=role, day=quarter.last)
                     if role != ALL_ROLES and scope.kind != ScopeKind.ENGLAND
                     else None
                 ),
-                above_cap=cell.authorised + cell.unauthorised,
-                above_cap_authorised=cell.authorised,
-                above_cap_unauthorised=cell.unauthorised,
-                share_above_cap=_round(Decimal(cell.authorised + cell.unauthorised) / n, RATIO) if n else None,
-                spend=_round(cell.spend7 / 7, PENNY) if n else None,
-                returns_signed_off=len(signed),
-                las_in_scope=len(la_ids),
-                cool_off_flags=cell.cool_off,
-                pqe_flags=cell.pqe,
-                project_team_repricing_flags=cell.repricing,
-            )
+                "above_cap": cell.authorised + cell.unauthorised,
+                "above_cap_authorised": cell.authorised,
+                "above_cap_unauthorised": cell.unauthorised,
+                "share_above_cap": _round(Decimal(cell.authorised + cell.unauthorised) / n, RATIO) if n else None,
+                "spend": _round(cell.spend7 / 7, PENNY) if n else None,
+                "returns_signed_off": len(signed),
+                "las_in_scope": len(la_ids),
+                "employed_fte": None,
+                "agency_rate": None,
+                "conversions": None,
+                "cool_off_flags": cell.cool_off,
+                "pqe_flags": cell.pqe,
+                "project_team_repricing_flags": cell.repricing,
+                "change_placements": None,
+                "change_median_pay": None,
+                "change_share_above_cap": None,
+                "change_agency_rate": None,
+            }
             if signed:
                 employed = sum(
                     (figures.employed.get((la_id, c), Decimal(0)) for la_id in signed for c in cores), Decimal(0)
                 )
-                row.employed_fte = _round(employed, PENNY)
+                row["employed_fte"] = _round(employed, PENNY)
                 # agency FTE / (agency FTE + employed FTE), with agency FTE = hours / 37, computed exactly.
                 denominator = cell.signed_hours + FULL_TIME_HOURS * employed
-                row.agency_rate = _round(cell.signed_hours / denominator, RATIO) if denominator else None
-                row.conversions = sum(figures.conversions.get((la_id, c), 0) for la_id in signed for c in cores)
+                row["agency_rate"] = _round(cell.signed_hours / denominator, RATIO) if denominator else None
+                row["conversions"] = sum(figures.conversions.get((la_id, c), 0) for la_id in signed for c in cores)
             if previous is not None:
-                row.change_placements = row.placements - previous.placements
-                row.change_median_pay = _change(row.median_pay, previous.median_pay)
-                row.change_share_above_cap = _change(row.share_above_cap, previous.share_above_cap)
-                row.change_agency_rate = _change(row.agency_rate, previous.agency_rate)
+                row["change_placements"] = n - previous["placements"]
+                for name in ("median_pay", "share_above_cap", "agency_rate"):
+                    row[f"change_{name}"] = _change(row[name], previous[name])
             rows.append(row)
             previous = row
     return rows
+
+
+ROW_COLUMNS = ("snapshot_id", "quarter", "role", "placements", "previous_placements", *METRICS[1:])
+
+
+def rows_insert(rows: list[dict]) -> int:
+    """Write computed rows: COPY on PostgreSQL (one round trip), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        BenchmarkRow.objects.bulk_create([BenchmarkRow(**row) for row in rows], batch_size=2000)
+        return len(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in ROW_COLUMNS])
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(BenchmarkRow._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+    return len(rows)
 
 
 # --- The recompute ------------------------------------------------------------------------------
@@ -578,13 +630,9 @@ def benchmarks_recompute(
                 continue
             fresh.append(snapshot)
         BenchmarkRow.objects.filter(snapshot__in=fresh).delete()
-        new_rows = []
-        for snapshot in fresh:
-            for row in rows_by_scope[snapshot.scope]:
-                row.snapshot = snapshot
-                new_rows.append(row)
-        BenchmarkRow.objects.bulk_create(new_rows, batch_size=2000)
-        written = len(new_rows)
+        written = rows_insert(
+            [{**row, "snapshot_id": snapshot.pk} for snapshot in fresh for row in rows_by_scope[snapshot.scope]]
+        )
         for snapshot in fresh:
             snapshot.computed_at = started_at
             snapshot.latest_upload_id = latest_upload_id

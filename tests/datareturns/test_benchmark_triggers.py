@@ -105,3 +105,20 @@ def test_a_recompute_never_replaces_newer_figures(la):
     result = benchmarks_recompute(scope_labels=["england"], started_at=newer - timedelta(seconds=5))
     assert result.skipped == ["england"]
     assert BenchmarkSnapshot.objects.get(scope="england").computed_at == newer
+
+
+def test_the_demo_computes_every_snapshot(db):
+    from riia.demo import demo_load
+
+    result = demo_load()
+    assert any(line.startswith("Benchmarks: ") and "snapshots computed" in line for line in result.lines)
+    assert not BenchmarkSnapshot.objects.filter(computed_at=None).exists()
+    assert BenchmarkSnapshot.objects.filter(scope="england").get().rows.filter(placements__gt=0).exists()
+
+
+def test_the_nightly_task_recomputes_every_scope(la, second_la, foreign_la):
+    from datareturns.tasks import benchmarks_recompute_all_task
+
+    answer = benchmarks_recompute_all_task.delay().get()
+    assert answer["scopes"] == BenchmarkSnapshot.objects.count() == 1 + 2 + 1 + 3  # England, regions, group, LAs
+    assert not BenchmarkSnapshot.objects.filter(computed_at=None).exists()
