@@ -9,6 +9,11 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 BENCH_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riia_bench
+BENCH_PAGE_SECONDS ?= 20
+# The benchmark recompute's placements (empty: 1,000,000, or 10 x BENCH_ROWS below 100,000) and the
+# Redis its freshness run's real Celery worker reads.
+BENCH_RECOMPUTE_ROWS ?=
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 # Debug (and so the development secret key and the demo users) only for what runs on a developer's
 # machine: the settings refuse to start without DJANGO_DEBUG=true unless given production settings.
@@ -71,18 +76,19 @@ format: $(VENV)/.installed ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff format .
 
 worker: $(VENV)/.installed ## Start a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A riia worker --loglevel=info
+	$(VENV)/bin/celery -A riia worker -Q celery,recompute --loglevel=info
 
 beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A riia beat --loglevel=info
 
 # Production-like settings for the bench and the gunicorn it starts: debug off, secrets made for this run.
-bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against raw COPY (PostgreSQL; BENCH_ROWS=, BENCH_DATABASE_URL=)
+bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against raw COPY (PostgreSQL; BENCH_ROWS=, BENCH_PAGE_SECONDS=, BENCH_DATABASE_URL=)
 	@DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL= DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
-		$(MANAGE) bench --rows $(BENCH_ROWS)
+		$(MANAGE) bench --rows $(BENCH_ROWS) --page-seconds $(BENCH_PAGE_SECONDS) --redis-url "$(BENCH_REDIS_URL)" \
+		$(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
 
 clean: ## Remove the virtualenv, node modules, built assets and the embedded database
 	rm -rf $(VENV) node_modules static/build staticfiles var

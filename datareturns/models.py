@@ -319,6 +319,9 @@ class BenchmarkSnapshot(models.Model):
         QuarterlyReturn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="A recompute is queued or running since.")
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="The running recompute read the data at this time (debouncing)."
+    )
 
     class Meta:
         ordering = ["kind", "scope"]
@@ -515,3 +518,45 @@ class CheckTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.checks} checks by {self.api_key or self.user}"
+
+
+class RegionKpiSettings(models.Model):
+    """A region's KPI thresholds for the RAG status on its benchmarking dashboard. A region without a
+    row uses the defaults below (``datareturns.kpis.region_kpi_settings_for``). A figure at or under a
+    green limit is green, at or under the amber limit amber, above it red."""
+
+    region = models.OneToOneField("riia.Region", on_delete=models.CASCADE, related_name="kpi_settings")
+    share_above_cap_green = models.DecimalField(
+        "Share above the cap: green up to", max_digits=5, decimal_places=4, default=Decimal("0.0500")
+    )
+    share_above_cap_amber = models.DecimalField(
+        "Share above the cap: amber up to", max_digits=5, decimal_places=4, default=Decimal("0.1000")
+    )
+    unauthorised_green = models.PositiveIntegerField("Unauthorised breaches: green up to", default=0)
+    unauthorised_amber = models.PositiveIntegerField("Unauthorised breaches: amber up to", default=2)
+    return_late_amber_days = models.PositiveIntegerField(
+        "Return signed off late: amber up to this many days after the due date", default=14
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "region KPI settings"
+        verbose_name_plural = "region KPI settings"
+        constraints = [
+            models.CheckConstraint(
+                name="kpi_share_thresholds_ordered",
+                condition=Q(share_above_cap_green__gte=0)
+                & Q(share_above_cap_green__lte=F("share_above_cap_amber"))
+                & Q(share_above_cap_amber__lte=1),
+            ),
+            models.CheckConstraint(
+                name="kpi_unauthorised_thresholds_ordered",
+                condition=Q(unauthorised_green__lte=F("unauthorised_amber")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"KPI settings of {self.region}"

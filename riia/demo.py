@@ -47,6 +47,9 @@ DEMO_LOADERS: list[str] = [
     "datareturns.demo.load",
     "datareturns.demo.load_returns",
     "datareturns.demo_prechecks.load",
+    "datareturns.demo_dashboards.load",
+    # Last: the snapshots include every loader's data.
+    "datareturns.demo.benchmarks_load",
 ]
 
 

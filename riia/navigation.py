@@ -38,6 +38,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Quarterly returns", reverse("returns:index")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
+    items.append(("Benchmarks", reverse("dashboards:england")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()

@@ -299,6 +299,7 @@ ACCESS |= {
 # the MSP that sent them and the region's programme manager see them; sub-regional leads, RIIA
 # members and agencies do not. An LA's workforce lead uploads placements (LAs without an MSP) and
 # permanent leavers; an MSP's uploader sends placements through the API.
+_BENCHMARK_LA = Obj("LA benchmark scope", lambda side: {"scope": f"la:{side.la.new_code}"})
 _ERRORS_TOKEN = Obj("errors token", lambda side: {"token": "no-such-token"}, sided=False)
 ACCESS |= {
     "datareturns:placement-list": Row(get=roles(LA, PM, MSP, ADMIN), post=NOT_OFFERED),
@@ -350,6 +351,26 @@ ACCESS |= {
     "returns:region-remind": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
     "returns:region-due-date": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
     "returns:region-export": Row(obj=_REGION_QUARTER, get=own(roles(PM)), post=NOT_OFFERED),
+    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
+    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
+    "api-benchmark-list": (
+        Row(get=SIGNED_IN, post=NOT_OFFERED),
+        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    ),
+}
+
+# Benchmarking dashboards (datareturns/rules.py): England's for everyone signed in; a region's (every
+# LA side by side) and its LAs' for the region's RIIA staff and its LAs' people, who share data under
+# the MOU (not MSPs or agencies); the region's KPI thresholds for its programme manager.
+LA_SLUG = Obj("la", lambda side: {"slug": side.la.slug})
+ACCESS |= {
+    "dashboards:england": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "dashboards:england-csv": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "dashboards:region": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:region-csv": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:region-kpis": Row(obj=REGION_SLUG, get=own(roles(PM)), post=own(roles(PM))),
+    "dashboards:la": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "dashboards:la-csv": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
 }
 
 

@@ -26,7 +26,15 @@ from breaches.models import (
     TrainingFundEntry,
 )
 from casestudies.models import CaseStudy, Resource
-from datareturns.models import Placement, QuarterlyReturn, ReturnStatus, Upload
+from datareturns.models import (
+    BenchmarkRow,
+    BenchmarkSnapshot,
+    Placement,
+    QuarterlyReturn,
+    ReturnStatus,
+    ScopeKind,
+    Upload,
+)
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
@@ -149,6 +157,9 @@ def _side_objects(name: str, code: int) -> Side:
     upload = _placement_upload(msp=msp, la=la)
     api_key, _ = api_key_create(actor=None, name=f"{name} key", msp=msp)
 
+    _benchmarks(f"region:{region.slug}", ScopeKind.REGION, region=region)
+    _benchmarks(f"la:{la.new_code}", ScopeKind.LA, region=region, group=group, local_authority=la)
+
     resource = ResourceFactory(region=region, owner_la=la, created_by=lead)
     ResourceVersionFactory(resource=resource, number=1, created_by=lead)
 
@@ -207,7 +218,14 @@ def _placement_upload(*, msp: MSP, la: LocalAuthority) -> Upload:
         return placement_upload_create(source=UploadSource(msp=msp), body=spooled, content_type="text/csv").upload
 
 
+def _benchmarks(scope: str, kind: str, **where) -> None:
+    """A benchmark snapshot with one row, so the dashboards and their CSV downloads have a table."""
+    snapshot = BenchmarkSnapshot.objects.create(scope=scope, kind=kind, computed_at=timezone.now(), **where)
+    BenchmarkRow.objects.create(snapshot=snapshot, quarter="2026-Q2", role="all", placements=1)
+
+
 def build_world() -> World:
+    _benchmarks("england", ScopeKind.ENGLAND)
     own = _side_objects("Own", 801)
     other = _side_objects("Other", 802)
     people = {Role.WORKFORCE_LEAD.value: own.author, Role.PROGRAMME_MANAGER.value: own.programme_manager}
