@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/<int:pk>/return/", requests.request_return, name="request-return"),
     path("requests/<int:pk>/decide/", requests.request_decide, name="request-decide"),
     path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request-withdraw"),
+    path("requests/<int:pk>/delete/", requests.request_delete, name="request-delete"),
     path("regions/<slug:slug>/decisions/", requests.region_decisions, name="region-decisions"),
 ]
 

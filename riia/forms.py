@@ -97,6 +97,8 @@ class GovukFormMixin:
         for name in self._errors or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
+                if widget.is_hidden:
+                    continue
                 modifier = widget.attrs["class"].split()[0] + "--error"
                 if modifier not in widget.attrs["class"]:
                     widget.attrs["class"] += f" {modifier}"

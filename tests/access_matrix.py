@@ -203,7 +203,12 @@ ACCESS |= {
     # The LA's other people are sent on to the request's page.
     "breaches:request-check": Row(obj=pk("request_draft"), get=own(LA), post=NOT_OFFERED),
     "breaches:request-submit": Row(obj=pk("request_draft"), get=NOT_OFFERED, post=own(roles(LEAD))),
-    "breaches:request-sign": Row(obj=pk("request_awaiting_signatures"), get=NOT_OFFERED, post=own(roles(DCS, CE))),
+    # GET is the sign-off confirmation page with the declaration.
+    "breaches:request-sign": Row(
+        obj=pk("request_awaiting_signatures"), get=own(roles(DCS, CE)), post=own(roles(DCS, CE))
+    ),
+    # Deleting a never-sent draft, after a confirmation page.
+    "breaches:request-delete": Row(obj=pk("request_draft"), get=own(roles(LEAD)), post=own(roles(LEAD))),
     # The DCS and CE return while it awaits signatures, the decider while it awaits a decision: the
     # page checks the role, the service the state.
     "breaches:request-return": (

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import QuerySet
 
-from breaches.models import Decision, ReasonCategory
+from breaches.models import BreachRequest, Decision, ReasonCategory
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
 from riia.forms import GovukDateField, GovukForm
@@ -158,19 +158,37 @@ class BreachRequestForm(GovukForm):
         )
 
 
+def sign_declaration(breach_request: BreachRequest) -> str:
+    """What the DCS or chief executive agrees to, in their words, with the figures they sign for."""
+    roles = f"{breach_request.number_of_roles} role{'s' if breach_request.number_of_roles != 1 else ''}"
+    reason = breach_request.reason.strip().rstrip(".")
+    reason = reason[0].lower() + reason[1:] if reason else breach_request.get_reason_category_display().lower()
+    return (
+        f"I confirm that paying £{breach_request.proposed_rate} an hour, £{breach_request.over_by} "
+        f"({breach_request.over_by_percent}%) above the cap, for {roles} until "
+        f"{breach_request.contract_end:%-d %B %Y} is necessary because {reason}."
+    )
+
+
 class SignForm(GovukForm):
-    """Approve as DCS or chief executive. The role is asked only of someone who holds both."""
+    """Approve as DCS or chief executive, by confirming the declaration. The role is asked only of
+    someone who holds both."""
 
     role = forms.ChoiceField(
         label="Sign as", widget=forms.RadioSelect, error_messages={"required": "Select the role you are signing as"}
     )
+    declaration = forms.BooleanField(
+        error_messages={"required": "Confirm the declaration to sign the request"},
+    )
 
-    def __init__(self, *args, roles: list[str], **kwargs) -> None:
+    def __init__(self, *args, roles: list[str], breach_request: BreachRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0]
             self.fields["role"].widget = forms.HiddenInput()
+        self.declaration_text = sign_declaration(breach_request)
+        self.fields["declaration"].label = self.declaration_text
 
 
 class ReturnForm(GovukForm):

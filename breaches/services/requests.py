@@ -247,8 +247,11 @@ def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> Brea
 
 
 @transaction.atomic
-def breach_request_sign(*, breach_request: BreachRequest, actor: User, role: str) -> BreachRequest:
-    """The DCS or the chief executive approves their LA's request. Two different people, each holding
+def breach_request_sign(
+    *, breach_request: BreachRequest, actor: User, role: str, declaration: str = ""
+) -> BreachRequest:
+    """The DCS or the chief executive approves their LA's request; ``declaration`` is the text they
+    confirmed, kept in the audit record. Two different people, each holding
     the role for that LA now, sign once each per round. When both have signed, the request goes to the
     region's decider, or is approved outright where the MOU needs no regional decision."""
     breach_request = _lock(breach_request)
@@ -275,7 +278,12 @@ def breach_request_sign(*, breach_request: BreachRequest, actor: User, role: str
         action="breach_request.signed",
         obj=breach_request,
         before=before,
-        after={"status": breach_request.status, "role": role, "round": signature.round},
+        after={
+            "status": breach_request.status,
+            "role": role,
+            "round": signature.round,
+            **({"declaration": declaration} if declaration else {}),
+        },
     )
     if len(signed) + 1 < len(Signature.SIGNING_ROLES):
         return breach_request
@@ -457,3 +465,26 @@ def breach_request_withdraw(*, breach_request: BreachRequest, actor: User) -> Br
             url=_url(breach_request),
         )
     return breach_request
+
+
+@transaction.atomic
+def breach_request_delete(*, breach_request: BreachRequest, actor: User) -> str:
+    """Delete a draft that was never sent (round 0): nobody else has seen it, so nothing needs keeping
+    but the audit record of its deletion. Returns the deleted request's reference."""
+    breach_request = _lock(breach_request)
+    if breach_request.status != BreachRequestStatus.DRAFT or breach_request.round != 0:
+        raise DomainError(
+            f"You cannot delete breach request {breach_request.reference} because it has been sent. "
+            "Withdraw it instead."
+        )
+    if not is_workforce_lead_of(actor, breach_request.local_authority):
+        raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can delete this draft.")
+    reference = breach_request.reference
+    audit_record(
+        actor=actor,
+        action="breach_request.deleted",
+        obj=breach_request,
+        before=snapshot(breach_request, ["reference", *DETAIL_FIELDS, "status"]),
+    )
+    breach_request.delete()
+    return reference

@@ -44,6 +44,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "breach_requests": selectors.breach_requests_visible_to(user=request.user)[:200],
             "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
+            "audience": selectors.breach_request_audience(user=request.user),
         },
     )
 
@@ -66,8 +67,15 @@ def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -
     )
 
 
-def _after_save(request: HttpRequest, breach_request: BreachRequest) -> HttpResponse:
+def _after_save(request: HttpRequest, breach_request: BreachRequest, *, created: bool = False) -> HttpResponse:
     if request.POST.get("action") == "continue":
+        if created:
+            # Checking the answers needs the request stored, so say so, and how to get rid of it.
+            messages.info(
+                request,
+                f"We saved your answers as draft {breach_request.reference}. Nothing is sent until you "
+                "choose 'Send for signature'. If you do not want to keep it, you can delete the draft.",
+            )
         return redirect("breaches:request-check", pk=breach_request.pk)
     messages.success(request, f"Draft {breach_request.reference} saved. You can come back to it from your home page.")
     return redirect("breaches:request-detail", pk=breach_request.pk)
@@ -84,7 +92,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            return _after_save(request, breach_request)
+            return _after_save(request, breach_request, created=True)
     return render(request, "breaches/request_form.html", {"form": form, "breach_request": None})
 
 
@@ -156,13 +164,23 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
     roles = selectors.signing_roles_for(user=user, breach_request=breach_request, signatures=history["signatures"])
     can_sign = bool(roles) and user.has_perm("breaches.sign_breachrequest", breach_request)
     can_decide = user.has_perm("breaches.decide_breachrequest", breach_request)
+    can_delete = user.has_perm("breaches.delete_breachrequest", breach_request)
     context = {
         "breach_request": breach_request,
         **history,
+        "signature_lines": selectors.breach_request_signature_lines(
+            breach_request=breach_request, signatures=history["signatures"]
+        ),
+        "waiting_for": selectors.breach_request_waiting_for(
+            breach_request=breach_request, signatures=history["signatures"]
+        ),
+        "timeline": selectors.breach_request_timeline(breach_request=breach_request),
+        "audience": selectors.breach_request_audience(user=user, breach_request=breach_request),
         "decision": getattr(breach_request, "decision", None),
         "can_edit": user.has_perm("breaches.change_breachrequest", breach_request),
-        "can_withdraw": user.has_perm("breaches.withdraw_breachrequest", breach_request),
-        "sign_form": forms.get("sign_form") or (SignForm(roles=roles) if can_sign else None),
+        "can_delete": can_delete,
+        "can_withdraw": not can_delete and user.has_perm("breaches.withdraw_breachrequest", breach_request),
+        "can_sign": can_sign,
         "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
         "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
         "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
@@ -203,21 +221,55 @@ def _act_on_detail(
     return _render_detail(request, breach_request, status=400, **{form_name: form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sign-off confirmation page: the declaration, with the figures the signatory agrees to."""
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     _require_role(_is_signatory(request.user, breach_request), "the local authority's DCS or chief executive")
-    posted = request.POST.get("role", "")
-    return _act_on_detail(
-        request,
-        breach_request,
-        SignForm(request.POST, roles=[posted] if posted in Role.values else []),
-        form_name="sign_form",
-        act=lambda data: services.breach_request_sign(
-            breach_request=breach_request, actor=request.user, role=data["role"]
-        ),
-        done=f"You signed breach request {breach_request.reference}.",
+    history = selectors.breach_request_history(breach_request=breach_request)
+    roles = selectors.signing_roles_for(
+        user=request.user, breach_request=breach_request, signatures=history["signatures"]
     )
+    if request.method == "GET":
+        if not (roles and request.user.has_perm("breaches.sign_breachrequest", breach_request)):
+            return redirect("breaches:request-detail", pk=pk)
+        form = SignForm(roles=roles, breach_request=breach_request)
+        return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form})
+    # The role posted is checked by the service, so a refusal says why (already signed, withdrawn).
+    posted = request.POST.get("role", "")
+    form = SignForm(request.POST, roles=[posted] if posted in Role.values else [], breach_request=breach_request)
+    if form.is_valid():
+        try:
+            services.breach_request_sign(
+                breach_request=breach_request,
+                actor=request.user,
+                role=form.cleaned_data["role"],
+                declaration=form.declaration_text,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"You signed breach request {breach_request.reference}.")
+            return redirect("breaches:request-detail", pk=pk)
+    return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def request_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft that was never sent, after a confirmation page."""
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(is_workforce_lead_of(request.user, breach_request.local_authority), "the workforce lead")
+    if request.method == "POST":
+        try:
+            reference = services.breach_request_delete(breach_request=breach_request, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("breaches:request-detail", pk=pk)
+        messages.success(request, f"Draft {reference} deleted.")
+        return redirect("breaches:request-list")
+    if not request.user.has_perm("breaches.delete_breachrequest", breach_request):
+        return redirect("breaches:request-detail", pk=pk)
+    return render(request, "breaches/request_delete.html", {"breach_request": breach_request})
 
 
 @require_POST
