@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from breaches.models import BreachRequest, Decision, ReasonCategory
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
-from riia.forms import GovukDateField, GovukForm
+from riia.forms import GovukDateField, GovukForm, PoundsField
 from riia.models import LocalAuthority, Role
 
 DATE_HINT = "For example, 1 5 2026"
@@ -35,7 +35,7 @@ class BreachRequestForm(GovukForm):
         empty_label="Select a role",
         error_messages={"required": "Select the role", "invalid_choice": "Select a role from the list"},
     )
-    proposed_rate = forms.DecimalField(
+    proposed_rate = PoundsField(
         label="Proposed hourly pay rate",
         help_text="The rate paid to the worker, in pounds an hour.",
         max_digits=7,
@@ -45,7 +45,7 @@ class BreachRequestForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "5", "prefix": "£", "suffix": "an hour"}),
         error_messages={
             "required": "Enter the proposed hourly pay rate",
-            "invalid": "Enter the proposed hourly pay rate as a number, like 42.50",
+            "invalid": "Enter the proposed hourly pay rate in pounds, like 42.50",
             "min_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
             "max_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
             "max_decimal_places": "Enter the proposed hourly pay rate in pounds and pence, like 42.50",
@@ -108,6 +108,23 @@ class BreachRequestForm(GovukForm):
         label="I confirm that no other term of the agreement, such as the cool-off period, will be breached",
         required=False,
     )
+
+    # The order the page shows the fields in (templates/breaches/request_form.html), so that the
+    # error summary lists the errors in page order.
+    field_order = [
+        "local_authority",
+        "role_grade",
+        "contract_start",
+        "engagement_type",
+        "proposed_rate",
+        "number_of_roles",
+        "contract_end",
+        "contract_weeks",
+        "is_project_team",
+        "reason_category",
+        "reason",
+        "confirms_no_other_breach",
+    ]
 
     def __init__(
         self,

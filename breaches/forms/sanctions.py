@@ -6,12 +6,12 @@ from django import forms
 
 from breaches.forms.register import DATE_HINT
 from breaches.models import SanctionPolicy
-from riia.forms import GovukDateField, GovukForm
+from riia.forms import GovukDateField, GovukForm, PoundsField
 from riia.models import MSP, Agency, LocalAuthority
 
 
 def money_field(label: str, *, required: bool, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return PoundsField(
         label=label,
         required=required,
         max_digits=7,
