@@ -193,6 +193,7 @@ _CAP_QUERY = Obj(
 ACCESS |= {
     "breaches:request-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches:request-new": Row(get=roles(LEAD), post=roles(LEAD)),
+    "breaches:request-export": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches:request-cap": Row(query=_CAP_QUERY, get=own(LA), post=NOT_OFFERED),
     "breaches:request-detail": (
         Row(obj=pk("request_draft"), get=own(LA), post=NOT_OFFERED),
@@ -218,6 +219,7 @@ ACCESS |= {
     "breaches:request-decide": Row(obj=pk("request_awaiting_decision"), get=NOT_OFFERED, post=own(roles(PM))),
     "breaches:request-withdraw": Row(obj=pk("request_awaiting_signatures"), get=NOT_OFFERED, post=own(roles(LEAD))),
     "breaches:region-decisions": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
+    "breaches:region-decisions-export": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
     "breaches-api:breach-request-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches-api:breach-request-detail": (
         Row(obj=reference("request_draft"), get=own(LA), post=NOT_OFFERED),

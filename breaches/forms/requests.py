@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from breaches.models import BreachRequest, Decision, ReasonCategory
+from breaches.selectors.register import QUARTER_PATTERN, recent_quarters
+from breaches.selectors.request_lists import RequestFilters
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
 from riia.forms import GovukDateField, GovukForm, PoundsField
@@ -45,7 +47,7 @@ class BreachRequestForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "width": "5", "prefix": "£", "suffix": "an hour"}),
         error_messages={
             "required": "Enter the proposed hourly pay rate",
-            "invalid": "Enter the proposed hourly pay rate in pounds, like 42.50",
+            "invalid": "Enter the proposed hourly pay rate as a number, like 42.50",
             "min_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
             "max_value": f"Enter a proposed hourly rate between £0.01 and £{MAX_HOURLY_RATE}",
             "max_decimal_places": "Enter the proposed hourly pay rate in pounds and pence, like 42.50",
@@ -242,3 +244,50 @@ class DecideForm(GovukForm):
         if data.get("outcome") == self.RETURN and not (data.get("comment") or "").strip():
             self.add_error("comment", "Enter what the local authority needs to explain")
         return data
+
+
+class RequestFilterForm(GovukForm):
+    """The filters and sort order of the request list and the decisions register, read from the
+    address (GET), so a filtered list can be bookmarked, shared and downloaded."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    local_authority = forms.ModelChoiceField(
+        label="Local authority", queryset=None, required=False, empty_label="All", to_field_name="slug"
+    )
+    role_grade = forms.ModelChoiceField(
+        label="Role", queryset=None, required=False, empty_label="All", to_field_name="code"
+    )
+    quarter = forms.CharField(
+        label="Quarter", required=False, help_text="Calendar quarters: Q1 is January to March", widget=forms.Select
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False)
+
+    def __init__(self, *args, statuses, local_authorities, role_grades, sorts: dict, quarter_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All"), *statuses]
+        self.fields["local_authority"].queryset = local_authorities
+        self.fields["role_grade"].queryset = role_grades
+        self.fields["quarter"].label = quarter_label
+        quarters = recent_quarters()
+        if self.data.get("quarter") and self.data["quarter"] not in quarters:
+            quarters.append(self.data["quarter"])  # an older quarter asked for in the address
+        self.fields["quarter"].widget.choices = [("", "All"), *[(q, q) for q in quarters]]
+        self.fields["sort"].choices = [(key, label) for key, (label, _order) in sorts.items()]
+
+    def clean_quarter(self) -> str:
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if quarter and not QUARTER_PATTERN.match(quarter):
+            raise forms.ValidationError("Enter a quarter like 2026-Q3")
+        return quarter
+
+    def filters(self) -> RequestFilters:
+        if not self.is_bound:
+            return RequestFilters()
+        data = self.cleaned_data
+        return RequestFilters(
+            status=data.get("status", ""),
+            local_authority=data.get("local_authority"),
+            role_grade=data.get("role_grade"),
+            quarter=data.get("quarter", ""),
+            sort=data.get("sort", ""),
+        )

@@ -153,7 +153,7 @@ def region_breach_decisions(*, user: User, region: Region) -> QuerySet[Decision]
     if not user.has_perm("breaches.view_decisions", region):
         raise PermissionDenied("You do not have a role in this region.")
     return Decision.objects.filter(breach_request__local_authority__region=region).select_related(
-        "breach_request__local_authority", "breach_request__role_grade", "decided_by"
+        "breach_request__local_authority", "breach_request__role_grade", "breach_request__created_by", "decided_by"
     )
 
 

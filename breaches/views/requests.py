@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm
-from breaches.models import BreachRequest
+from breaches.forms.requests import BreachRequestForm, DecideForm, RequestFilterForm, ReturnForm, SignForm
+from breaches.models import BreachRequest, BreachRequestStatus, Decision
 from breaches.rules import is_decider_for
+from breaches.selectors import request_lists as lists
 from breaches.selectors import requests as selectors
 from breaches.services import requests as services
 from datareturns.selectors import placements_using_breach_request
@@ -36,17 +40,72 @@ def _is_signatory(user, breach_request: BreachRequest) -> bool:
     return is_dcs_of(user, la) or is_chief_executive_of(user, la)
 
 
+PAGE_SIZE = 50
+
+
+def _request_filter_form(request: HttpRequest, requests_qs, *, statuses, sorts, quarter_label) -> RequestFilterForm:
+    return RequestFilterForm(
+        request.GET or None,
+        statuses=statuses,
+        local_authorities=LocalAuthority.objects.filter(breach_requests__in=requests_qs).distinct().order_by("name"),
+        role_grades=RoleGrade.objects.filter(breach_requests__in=requests_qs).distinct().order_by("display_order"),
+        sorts=sorts,
+        quarter_label=quarter_label,
+    )
+
+
+def _filtered_requests(request: HttpRequest):
+    visible = selectors.breach_requests_visible_to(user=request.user)
+    form = _request_filter_form(
+        request,
+        visible,
+        statuses=BreachRequestStatus.choices,
+        sorts=lists.REQUEST_SORTS,
+        quarter_label="Quarter sent",
+    )
+    if form.is_bound and not form.is_valid():
+        return form, visible.none()
+    return form, lists.with_submitted_by(lists.breach_requests_filter(visible, form.filters()))
+
+
+def _page_context(request: HttpRequest, queryset) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), "query": query.urlencode()}
+
+
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
+    form, breach_requests = _filtered_requests(request)
     return render(
         request,
         "breaches/request_list.html",
         {
-            "breach_requests": selectors.breach_requests_visible_to(user=request.user)[:200],
+            "form": form,
+            **_page_context(request, breach_requests),
             "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
             "audience": selectors.breach_request_audience(user=request.user),
         },
     )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@require_GET
+def request_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The list as filtered on the page, every row (not one page), as CSV."""
+    _form, breach_requests = _filtered_requests(request)
+    return _csv_response(lists.breach_request_csv_rows(breach_requests.iterator(chunk_size=500)), "breach-requests")
 
 
 def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -> BreachRequestForm:
@@ -332,11 +391,44 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("breaches:request-detail", pk=pk)
 
 
-@require_GET
-def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
+def _filtered_decisions(request: HttpRequest, slug: str):
     region = region_get(user=request.user, slug=slug, perm="breaches.view_decisions")
     decisions = selectors.region_breach_decisions(user=request.user, region=region)
-    return render(request, "breaches/request_decisions.html", {"region": region, "decisions": decisions[:500]})
+    requests_qs = BreachRequest.objects.filter(decision__in=decisions)
+    form = _request_filter_form(
+        request,
+        requests_qs,
+        statuses=Decision.Outcome.choices,
+        sorts=lists.DECISION_SORTS,
+        quarter_label="Quarter decided",
+    )
+    if form.is_bound and not form.is_valid():
+        return region, form, decisions.none()
+    filtered = lists.decisions_filter(decisions, form.filters())
+    return region, form, lists.with_submitted_by(filtered, request_pk="breach_request_id")
+
+
+@require_GET
+def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
+    region, form, decisions = _filtered_decisions(request, slug)
+    return render(
+        request,
+        "breaches/request_decisions.html",
+        {"region": region, "form": form, **_page_context(request, decisions)},
+    )
+
+
+@require_GET
+def region_decisions_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    region, _form, decisions = _filtered_decisions(request, slug)
+
+    def rows():
+        for decision in decisions.iterator(chunk_size=500):
+            breach_request = decision.breach_request
+            breach_request.submitted_by = decision.submitted_by
+            yield breach_request
+
+    return _csv_response(lists.breach_request_csv_rows(rows()), f"breach-decisions-{region.slug}")
 
 
 @require_GET
