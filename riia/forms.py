@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from riia.errors import DomainError
@@ -236,3 +236,26 @@ class ApiKeyCreateForm(GovukForm):
         """The cleaned data as ``riia.services_keys.api_key_create`` takes it."""
         kind, organisation = self._organisations[self.cleaned_data["organisation"]]
         return {kind: organisation, "name": self.cleaned_data["name"], "expiry_date": self.cleaned_data["expiry_date"]}
+
+
+class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """ "Forgotten your password?": the address in any case (Django matches it case-insensitively)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Email address"
+        field.error_messages.update(
+            {"required": "Enter your email address", "invalid": "Enter an email address like name@council.gov.uk"}
+        )
+        field.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password1"].help_text = "At least 12 characters. Avoid a password you use elsewhere."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

@@ -155,6 +155,18 @@ ACCESS |= {
     "home": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "login": Row(get=EVERYONE, post=EVERYONE),
     "logout": Row(get=NOT_OFFERED, post=SIGNED_IN),
+    # "Forgotten your password?" and the footer's pages: public, like sign-in.
+    "password_reset": Row(get=EVERYONE, post=EVERYONE),
+    "password_reset_done": Row(get=EVERYONE, post=NOT_OFFERED),
+    "password_reset_confirm": Row(
+        obj=Obj("reset link", lambda side: {"uidb64": "MQ", "token": "set-password"}, sided=False),
+        get=EVERYONE,
+        post=EVERYONE,
+    ),
+    "password_reset_complete": Row(get=EVERYONE, post=NOT_OFFERED),
+    "accessibility": Row(get=EVERYONE, post=NOT_OFFERED),
+    "privacy": Row(get=EVERYONE, post=NOT_OFFERED),
+    "cookies": Row(get=EVERYONE, post=NOT_OFFERED),
     "region-detail": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
     "notifications": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "notifications-read-all": Row(get=NOT_OFFERED, post=SIGNED_IN),
