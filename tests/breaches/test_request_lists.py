@@ -152,3 +152,10 @@ def test_decisions_export_is_refused_outside_the_region(client_for, region, fore
     response = client_for(foreign_lead).get(reverse("breaches:region-decisions-export", args=[region.slug]))
 
     assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("url_name", ["breaches:request-list", "breaches:register", "breaches:sanction-list"])
+def test_lists_have_a_print_link(client_for, programme_manager, url_name):
+    page = client_for(programme_manager).get(reverse(url_name)).text
+
+    assert 'data-module="app-print">Print this page</a>' in page
