@@ -145,4 +145,17 @@ def load_requests() -> list[str]:
         made = [br for la, story in zip(las, STORIES, strict=False) if (br := _tell_story(la, grade, start, story))]
         states = ", ".join(f"{br.reference} ({br.get_status_display()})" for br in made)
         lines.append(f"Breach requests in {region}: {len(made)} created against the £{cap.hourly_rate} cap ({states}).")
+        lines.extend(_who_decides(made))
+    return lines
+
+
+def _who_decides(made: list[BreachRequest]) -> list[str]:
+    """Name the person who actually has a request to decide, so the demo can be tried as them."""
+    lines = []
+    for br in made:
+        if br.status != BreachRequestStatus.AWAITING_DECISION:
+            continue
+        deciders = ", ".join(user.email for user in breach_request_deciders(breach_request=br))
+        if deciders:
+            lines.append(f"  {br.reference} waits for a decision: sign in as {deciders} to decide it.")
     return lines

@@ -84,6 +84,17 @@ def can_withdraw_breach_request(user: User, breach_request: BreachRequest | None
 
 
 @rules.predicate
+def can_delete_breach_request(user: User, breach_request: BreachRequest | None) -> bool:
+    """Only a draft nobody else has seen (never sent, round 0) can be deleted outright."""
+    return (
+        breach_request is not None
+        and breach_request.status == BreachRequestStatus.DRAFT
+        and breach_request.round == 0
+        and is_workforce_lead_of(user, breach_request.local_authority)
+    )
+
+
+@rules.predicate
 def can_sign_breach_request(user: User, breach_request: BreachRequest | None) -> bool:
     if breach_request is None or breach_request.status != BreachRequestStatus.AWAITING_SIGNATURES:
         return False
@@ -104,6 +115,7 @@ rules.add_perm("breaches.add_breachrequest", is_workforce_lead_of)  # object: th
 rules.add_perm("breaches.view_breachrequest", can_view_breach_request)
 rules.add_perm("breaches.change_breachrequest", can_edit_breach_request)
 rules.add_perm("breaches.withdraw_breachrequest", can_withdraw_breach_request)
+rules.add_perm("breaches.delete_breachrequest", can_delete_breach_request)
 rules.add_perm("breaches.sign_breachrequest", can_sign_breach_request)
 rules.add_perm("breaches.decide_breachrequest", can_decide_breach_request)
 rules.add_perm("breaches.view_decisions", is_region_member)  # object: the region

@@ -9,6 +9,7 @@ app_name = "breaches"
 # --- Breach requests ------------------------------------------------------------------------
 urlpatterns = [
     path("requests/", requests.request_list, name="request-list"),
+    path("requests/export.csv", requests.request_export, name="request-export"),
     path("requests/new/", requests.request_new, name="request-new"),
     path("requests/cap/", requests.cap_json, name="request-cap"),
     path("requests/<int:pk>/", requests.request_detail, name="request-detail"),
@@ -19,7 +20,9 @@ urlpatterns = [
     path("requests/<int:pk>/return/", requests.request_return, name="request-return"),
     path("requests/<int:pk>/decide/", requests.request_decide, name="request-decide"),
     path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request-withdraw"),
+    path("requests/<int:pk>/delete/", requests.request_delete, name="request-delete"),
     path("regions/<slug:slug>/decisions/", requests.region_decisions, name="region-decisions"),
+    path("regions/<slug:slug>/decisions/export.csv", requests.region_decisions_export, name="region-decisions-export"),
 ]
 
 # --- Breach register, sanctions and the training fund -----------------------------------------

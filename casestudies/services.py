@@ -218,8 +218,9 @@ def case_study_publish(*, case_study: CaseStudy, actor: User) -> CaseStudy:
         after={"status": case_study.status, "share_nationally": case_study.share_nationally},
     )
     audience = "every region" if case_study.share_nationally else f"everyone in {case_study.region}"
+    # Only the author is told "your case study is published", and not when they published it themselves.
     notification_send(
-        recipients=[case_study.author],
+        recipients=[case_study.author] if case_study.author_id != actor.pk else [],
         subject=f"Case study published: {case_study.title}",
         body=f"Your case study is published and {audience} can now read it.",
         url=_url(case_study),

@@ -3,16 +3,18 @@ date); the services check the rules and their messages are shown against the sam
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
 from rates.models import RoleGrade
-from riia.forms import GovukDateField, GovukForm
+from riia.forms import GovukDateField, GovukForm, PercentField, PoundsField
 from riia.models import LocalAuthority, Region
 
 
-class MoneyField(forms.DecimalField):
+class MoneyField(PoundsField):
     """Pounds as typed by people ("£35.50", "35.5"); the service checks bounds and pence."""
 
     def __init__(self, *, label: str, what: str, **kwargs) -> None:
@@ -24,14 +26,6 @@ class MoneyField(forms.DecimalField):
         )
         super().__init__(label=label, **kwargs)
         self.widget.attrs.update({"prefix": "£", "width": "5", "inputmode": "decimal", "spellcheck": "false"})
-
-    def widget_attrs(self, widget):
-        return {}  # no browser min/step: the GOV.UK error summary explains the rules instead
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("£").replace(",", "")
-        return super().to_python(value)
 
 
 class DraftStartForm(GovukForm):
@@ -87,9 +81,8 @@ def rate_card_lines_form(*, grades: list[RoleGrade], data=None, initial=None) ->
 
 
 class UpliftForm(GovukForm):
-    percent = forms.DecimalField(
+    percent = PercentField(
         label="Uplift every role by",
-        widget=forms.TextInput,
         help_text="A percentage, like 3 or 2.5. Each new rate is rounded to the nearest penny (half a penny rounds up).",
         error_messages={
             "required": "Enter the uplift as a percentage",
@@ -106,8 +99,24 @@ class PublishForm(GovukForm):
     effective_from = GovukDateField(
         what="the date the new caps take effect",
         label="When do the new caps take effect?",
-        help_text="For example, 1 4 2027. The current caps end the day before.",
     )
+
+    def __init__(self, *args, example: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["effective_from"]
+        field.help_text = (
+            f"For example, {example.day} {example.month} {example.year}. The current caps end the day before."
+        )
+        field.widget.attrs["aria-describedby"] = f"{self._field_id('effective_from')}-hint"
+
+    def clean_effective_from(self) -> date:
+        # A cap period is never backdated: say so, rather than let the overlap check answer first.
+        value = self.cleaned_data["effective_from"]
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(
+                f"The date the new caps take effect must be today or in the future: {value:%-d %B %Y} is in the past"
+            )
+        return value
 
 
 class ExemptionForm(GovukForm):

@@ -67,6 +67,44 @@ def region_caps(*, region: Region, on: date | None = None) -> RegionCaps:
     )
 
 
+@dataclass(frozen=True)
+class CapChange:
+    """The caps one published rate card brings in from one date, with the notes typed for it."""
+
+    effective_from: date
+    notes: str
+    caps: list[PriceCap]
+
+
+def caps_by_effective_date(*, caps: list[PriceCap]) -> list[CapChange]:
+    """Caps grouped by the date they take effect (and the rate card that set them), earliest first."""
+    groups: dict[tuple[date, int | None], list[PriceCap]] = {}
+    for cap in sorted(caps, key=lambda c: c.effective_from):
+        groups.setdefault((cap.effective_from, cap.rate_card_id), []).append(cap)
+    return [
+        CapChange(effective_from=start, notes=group[0].rate_card.notes if group[0].rate_card else "", caps=group)
+        for (start, _), group in groups.items()
+    ]
+
+
+def latest_caps_by_grade(*, region: Region) -> dict[int, PriceCap]:
+    """Each role's latest published cap: the one a new rate card follows, and what its rates are
+    compared with on both the uplift preview and the check page (so "now" means the same on both)."""
+    latest: dict[int, PriceCap] = {}
+    for cap in _caps(region).order_by("effective_from"):
+        latest[cap.role_grade_id] = cap
+    return latest
+
+
+def publish_date_example(*, region: Region) -> date:
+    """A date a new rate card could take effect from: the next 1 April after both today and the start
+    of the latest published caps (so the hint's own example is accepted)."""
+    latest = max((c.effective_from for c in latest_caps_by_grade(region=region).values()), default=None)
+    after = max(timezone.localdate(), latest or timezone.localdate())
+    april = date(after.year, 4, 1)
+    return april if april > after else date(after.year + 1, 4, 1)
+
+
 def caps_on(*, region: Region, on: date) -> list[tuple[RoleGrade, PriceCap]]:
     """Every grade of the region with the cap in force on ``on``, found by the one cap lookup (a
     local grade without a cap of its own gets its core type's cap, whose ``role_grade`` says so)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -29,13 +30,16 @@ GET_POST = require_http_methods(["GET", "POST"])
 @require_GET
 def rate_card(request: HttpRequest, slug: str) -> HttpResponse:
     region = region_get(user=request.user, slug=slug, perm=selectors.VIEW)
+    caps = selectors.region_caps(region=region)
     return render(
         request,
         "rates/rate_card.html",
         {
             "region": region,
             "today": timezone.localdate(),
-            "caps": selectors.region_caps(region=region),
+            "caps": caps,
+            "current_notes": {c.rate_card.notes for c in caps.current if c.rate_card and c.rate_card.notes},
+            "upcoming": selectors.caps_by_effective_date(caps=caps.upcoming),
             "exemptions": selectors.exemptions_for_region(user=request.user, region=region),
             "drafts": selectors.rate_card_drafts(user=request.user, region=region),
             "can_manage": request.user.has_perm(selectors.MANAGE, region),
@@ -133,16 +137,27 @@ def draft_uplift(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            context = {"card": card, "region": card.region, "percent": percent, "preview": preview}
+            latest = selectors.latest_caps_by_grade(region=card.region)
+            rows = [(line, latest.get(line.role_grade.pk), _change(latest, line, new=True)) for line in preview]
+            context = {"card": card, "region": card.region, "percent": percent, "rows": rows}
             return render(request, "rates/uplift_preview.html", context)
     return render(request, "rates/uplift.html", {"card": card, "region": card.region, "form": form})
+
+
+def _change(latest: dict, line, *, new: bool = False) -> Decimal | None:
+    """The percentage change of a draft line from the role's latest published cap, to 0.1%."""
+    cap = latest.get(line.role_grade.pk)
+    rate = line.new_hourly_rate if new else line.hourly_rate
+    if cap is None:
+        return None
+    return ((rate - cap.hourly_rate) * 100 / cap.hourly_rate).quantize(Decimal("0.1"))
 
 
 @GET_POST
 def draft_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Check your answers, then publish with an effective date."""
     card = selectors.rate_card_draft_get(user=request.user, pk=pk)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST or None, example=selectors.publish_date_example(region=card.region))
     if request.method == "POST" and form.is_valid():
         effective_from = form.cleaned_data["effective_from"]
         try:
@@ -156,9 +171,9 @@ def draft_check(request: HttpRequest, pk: int) -> HttpResponse:
                 f"authority in {card.region} has been told.",
             )
             return redirect("rates:region", slug=card.region.slug)
-    current = {c.role_grade_id: c for c in selectors.region_caps(region=card.region).current}
+    latest = selectors.latest_caps_by_grade(region=card.region)
     lines = [
-        (line, paye_equivalent(line.hourly_rate), current.get(line.role_grade_id))
+        (line, paye_equivalent(line.hourly_rate), latest.get(line.role_grade_id), _change(latest, line))
         for line in card.lines.select_related("role_grade")
     ]
     missing = services.rate_card_missing_core_roles(rate_card=card)

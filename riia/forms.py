@@ -2,10 +2,11 @@
 (templates/govuk/field.html) renders label, hint, error message and widget in one form group.
 ``GovukDateField`` is the one date input of the service (templates/govuk/date_field.html)."""
 
+import re
 from datetime import date
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from riia.errors import DomainError
@@ -71,6 +72,55 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(self.real_date_message, code="invalid") from None
 
 
+_COMMA_DECIMAL = re.compile(r"^\d+,\d{1,2}$")  # "45,50" or "3,5": a comma used as the decimal point
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # "1,250" or "1,250.00"
+
+
+class TypedNumberField(forms.DecimalField):
+    """A number as people type it: around spaces, a unit (``£`` before, ``%`` after) and thousands
+    commas are accepted; a comma used as the decimal point gets a message that says exactly that,
+    rather than being read as a thousands separator (which would turn 45,50 into 4550)."""
+
+    prefix = ""
+    suffix = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+    def widget_attrs(self, widget):
+        return {}  # no browser min/step: the GOV.UK error summary explains the rules instead
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if self.prefix:
+                value = value.removeprefix(self.prefix).strip()
+            if self.suffix:
+                value = value.removesuffix(self.suffix).strip()
+            if _COMMA_DECIMAL.match(value):
+                raise ValidationError(
+                    f"Use a full stop, not a comma, for the decimal point: enter {value.replace(',', '.')}, "
+                    f"not {value}",
+                    code="comma_decimal",
+                )
+            if _THOUSANDS.match(value):
+                value = value.replace(",", "")
+        return super().to_python(value)
+
+
+class PoundsField(TypedNumberField):
+    """An amount in pounds: accepts £45.50, 45.50 and 45.5."""
+
+    prefix = "£"
+
+
+class PercentField(TypedNumberField):
+    """A percentage: accepts 3.5 and 3.5%."""
+
+    suffix = "%"
+
+
 class GovukFormMixin:
     """Add GOV.UK classes, and the error modifier where a field has an error."""
 
@@ -97,6 +147,8 @@ class GovukFormMixin:
         for name in self._errors or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
+                if widget.is_hidden:
+                    continue
                 modifier = widget.attrs["class"].split()[0] + "--error"
                 if modifier not in widget.attrs["class"]:
                     widget.attrs["class"] += f" {modifier}"
@@ -119,7 +171,7 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "invalid_login": "Enter a correct email address and password. The password is case-sensitive.",
         "inactive": "This account has been turned off. Contact your programme manager.",
     }
 
@@ -129,6 +181,14 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean_username(self) -> str:
+        """People type their address in any case; accounts are found whatever the case."""
+        from riia.models import User
+
+        typed = self.cleaned_data["username"].strip()
+        stored = User.objects.filter(email__iexact=typed).values_list("email", flat=True).first()
+        return stored or typed
 
 
 class ApiKeyCreateForm(GovukForm):
@@ -176,3 +236,26 @@ class ApiKeyCreateForm(GovukForm):
         """The cleaned data as ``riia.services_keys.api_key_create`` takes it."""
         kind, organisation = self._organisations[self.cleaned_data["organisation"]]
         return {kind: organisation, "name": self.cleaned_data["name"], "expiry_date": self.cleaned_data["expiry_date"]}
+
+
+class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """ "Forgotten your password?": the address in any case (Django matches it case-insensitively)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Email address"
+        field.error_messages.update(
+            {"required": "Enter your email address", "invalid": "Enter an email address like name@council.gov.uk"}
+        )
+        field.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+
+class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password1"].help_text = "At least 12 characters. Avoid a password you use elsewhere."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

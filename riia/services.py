@@ -102,6 +102,19 @@ def notification_send(*, recipients: Iterable[User], subject: str, body: str = "
     return notifications
 
 
+def notification_email_text(*, notification: Notification, site_url: str) -> str:
+    """An email written for a person: a greeting, what happened, the link, and who to ask."""
+    name = notification.recipient.full_name.split()[0] if notification.recipient.full_name else ""
+    parts = [f"Dear {name}," if name else "Hello,", notification.body or notification.subject]
+    if notification.url:
+        parts.append(f"See it in the service:\n{site_url}{notification.url}")
+    parts.append(
+        "If you have a question about this, contact your region's programme manager.\n\n"
+        "The RIIA agency social work service"
+    )
+    return "\n\n".join(parts)
+
+
 @transaction.atomic
 def notification_email_send(*, notification_id: int) -> bool:
     """Email one notification. Safe to run twice: returns False when it was already sent."""
@@ -112,10 +125,9 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False
     from django.conf import settings
 
-    link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
     send_mail(
         subject=notification.subject,
-        message=f"{notification.body}{link}",
+        message=notification_email_text(notification=notification, site_url=settings.SITE_URL),
         from_email=None,
         recipient_list=[notification.recipient.email],
     )

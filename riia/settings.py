@@ -111,6 +111,7 @@ TEMPLATES = [
                 "riia.context_processors.service",
                 "riia.context_processors.session_timeout",
             ],
+            "builtins": ["riia.templatetags.govuk"],
         },
     },
 ]

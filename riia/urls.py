@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from riia import views
+from riia.forms import GovukPasswordResetForm, GovukSetPasswordForm
 
 handler403 = "riia.views.permission_denied"
 
@@ -12,6 +13,38 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Forgotten your password?": Django's password reset, with GOV.UK pages (public, like sign-in).
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="riia/password_reset.html",
+            form_class=GovukPasswordResetForm,
+            email_template_name="riia/password_reset_email.txt",
+            subject_template_name="riia/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="riia/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="riia/password_reset_confirm.html", form_class=GovukSetPasswordForm
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="riia/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    # The footer's pages, readable without signing in.
+    path("accessibility/", views.footer_page, {"page": "accessibility"}, name="accessibility"),
+    path("privacy/", views.footer_page, {"page": "privacy"}, name="privacy"),
+    path("cookies/", views.footer_page, {"page": "cookies"}, name="cookies"),
     path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
     path("notifications/", views.notifications, name="notifications"),

@@ -158,3 +158,10 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"The API key ‘{api_key.name}’ of {api_key.organisation} has been revoked.")
         return redirect("api-keys")
     return render(request, "riia/api_keys_revoke.html", {"api_key": api_key})
+
+
+@login_not_required
+@require_GET
+def footer_page(request: HttpRequest, page: str) -> HttpResponse:
+    """The accessibility statement, privacy notice and cookies page: the same for everyone."""
+    return render(request, f"riia/{page}.html")

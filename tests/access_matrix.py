@@ -155,6 +155,18 @@ ACCESS |= {
     "home": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "login": Row(get=EVERYONE, post=EVERYONE),
     "logout": Row(get=NOT_OFFERED, post=SIGNED_IN),
+    # "Forgotten your password?" and the footer's pages: public, like sign-in.
+    "password_reset": Row(get=EVERYONE, post=EVERYONE),
+    "password_reset_done": Row(get=EVERYONE, post=NOT_OFFERED),
+    "password_reset_confirm": Row(
+        obj=Obj("reset link", lambda side: {"uidb64": "MQ", "token": "set-password"}, sided=False),
+        get=EVERYONE,
+        post=EVERYONE,
+    ),
+    "password_reset_complete": Row(get=EVERYONE, post=NOT_OFFERED),
+    "accessibility": Row(get=EVERYONE, post=NOT_OFFERED),
+    "privacy": Row(get=EVERYONE, post=NOT_OFFERED),
+    "cookies": Row(get=EVERYONE, post=NOT_OFFERED),
     "region-detail": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
     "notifications": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "notifications-read-all": Row(get=NOT_OFFERED, post=SIGNED_IN),
@@ -193,6 +205,7 @@ _CAP_QUERY = Obj(
 ACCESS |= {
     "breaches:request-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches:request-new": Row(get=roles(LEAD), post=roles(LEAD)),
+    "breaches:request-export": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches:request-cap": Row(query=_CAP_QUERY, get=own(LA), post=NOT_OFFERED),
     "breaches:request-detail": (
         Row(obj=pk("request_draft"), get=own(LA), post=NOT_OFFERED),
@@ -203,7 +216,12 @@ ACCESS |= {
     # The LA's other people are sent on to the request's page.
     "breaches:request-check": Row(obj=pk("request_draft"), get=own(LA), post=NOT_OFFERED),
     "breaches:request-submit": Row(obj=pk("request_draft"), get=NOT_OFFERED, post=own(roles(LEAD))),
-    "breaches:request-sign": Row(obj=pk("request_awaiting_signatures"), get=NOT_OFFERED, post=own(roles(DCS, CE))),
+    # GET is the sign-off confirmation page with the declaration.
+    "breaches:request-sign": Row(
+        obj=pk("request_awaiting_signatures"), get=own(roles(DCS, CE)), post=own(roles(DCS, CE))
+    ),
+    # Deleting a never-sent draft, after a confirmation page.
+    "breaches:request-delete": Row(obj=pk("request_draft"), get=own(roles(LEAD)), post=own(roles(LEAD))),
     # The DCS and CE return while it awaits signatures, the decider while it awaits a decision: the
     # page checks the role, the service the state.
     "breaches:request-return": (
@@ -213,6 +231,7 @@ ACCESS |= {
     "breaches:request-decide": Row(obj=pk("request_awaiting_decision"), get=NOT_OFFERED, post=own(roles(PM))),
     "breaches:request-withdraw": Row(obj=pk("request_awaiting_signatures"), get=NOT_OFFERED, post=own(roles(LEAD))),
     "breaches:region-decisions": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
+    "breaches:region-decisions-export": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
     "breaches-api:breach-request-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "breaches-api:breach-request-detail": (
         Row(obj=reference("request_draft"), get=own(LA), post=NOT_OFFERED),

@@ -6,7 +6,17 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login"}
+# Sign-in, the password reset journey and the footer's pages are for people not (yet) signed in.
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "accessibility",
+    "privacy",
+    "cookies",
+}
 SAMPLE_ARGS = {"int": "1", "slug": "sample", "str": "sample", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 

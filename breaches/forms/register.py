@@ -8,7 +8,7 @@ from django import forms
 from breaches.models import BreachRecord, BreachType, PreventsRepeat
 from breaches.selectors.register import QUARTER_PATTERN, RegisterFilters, recent_quarters
 from rates.models import RoleGrade
-from riia.forms import GovukDateField, GovukForm
+from riia.forms import GovukDateField, GovukForm, PoundsField
 from riia.models import MSP, Agency
 
 DATE_HINT = "For example, 27 3 2026"
@@ -54,7 +54,7 @@ class BreachRecordForm(GovukForm):
         help_text="Choose the approved request if the region gave permission for this breach.",
     )
     role_grade = forms.ModelChoiceField(label="Role (optional)", queryset=RoleGrade.objects.all(), required=False)
-    hourly_rate = forms.DecimalField(
+    hourly_rate = PoundsField(
         label="Hourly rate paid (optional)",
         required=False,
         max_digits=7,

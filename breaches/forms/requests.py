@@ -9,10 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.db.models import QuerySet
 
-from breaches.models import Decision, ReasonCategory
+from breaches.models import BreachRequest, Decision, ReasonCategory
+from breaches.selectors.register import QUARTER_PATTERN, recent_quarters
+from breaches.selectors.request_lists import RequestFilters
 from breaches.services.requests import BreachRequestDetails
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
-from riia.forms import GovukDateField, GovukForm
+from riia.forms import GovukDateField, GovukForm, PoundsField
 from riia.models import LocalAuthority, Role
 
 DATE_HINT = "For example, 1 5 2026"
@@ -36,7 +38,7 @@ class BreachRequestForm(GovukForm):
         empty_label="Select a role",
         error_messages={"required": "Select the role", "invalid_choice": "Select a role from the list"},
     )
-    proposed_rate = forms.DecimalField(
+    proposed_rate = PoundsField(
         label="Proposed hourly pay rate",
         help_text="The rate paid to the worker, in pounds an hour.",
         max_digits=7,
@@ -109,6 +111,23 @@ class BreachRequestForm(GovukForm):
         label="I confirm that no other term of the agreement, such as the cool-off period, will be breached",
         required=False,
     )
+
+    # The order the page shows the fields in (templates/breaches/request_form.html), so that the
+    # error summary lists the errors in page order.
+    field_order = [
+        "local_authority",
+        "role_grade",
+        "contract_start",
+        "engagement_type",
+        "proposed_rate",
+        "number_of_roles",
+        "contract_end",
+        "contract_weeks",
+        "is_project_team",
+        "reason_category",
+        "reason",
+        "confirms_no_other_breach",
+    ]
 
     def __init__(
         self,
@@ -196,19 +215,37 @@ def initial_from_query(query, *, local_authorities, role_grades) -> dict:
     return initial
 
 
+def sign_declaration(breach_request: BreachRequest) -> str:
+    """What the DCS or chief executive agrees to, in their words, with the figures they sign for."""
+    roles = f"{breach_request.number_of_roles} role{'s' if breach_request.number_of_roles != 1 else ''}"
+    reason = breach_request.reason.strip().rstrip(".")
+    reason = reason[0].lower() + reason[1:] if reason else breach_request.get_reason_category_display().lower()
+    return (
+        f"I confirm that paying £{breach_request.proposed_rate} an hour, £{breach_request.over_by} "
+        f"({breach_request.over_by_percent}%) above the cap, for {roles} until "
+        f"{breach_request.contract_end:%-d %B %Y} is necessary because {reason}."
+    )
+
+
 class SignForm(GovukForm):
-    """Approve as DCS or chief executive. The role is asked only of someone who holds both."""
+    """Approve as DCS or chief executive, by confirming the declaration. The role is asked only of
+    someone who holds both."""
 
     role = forms.ChoiceField(
         label="Sign as", widget=forms.RadioSelect, error_messages={"required": "Select the role you are signing as"}
     )
+    declaration = forms.BooleanField(
+        error_messages={"required": "Confirm the declaration to sign the request"},
+    )
 
-    def __init__(self, *args, roles: list[str], **kwargs) -> None:
+    def __init__(self, *args, roles: list[str], breach_request: BreachRequest, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0]
             self.fields["role"].widget = forms.HiddenInput()
+        self.declaration_text = sign_declaration(breach_request)
+        self.fields["declaration"].label = self.declaration_text
 
 
 class ReturnForm(GovukForm):
@@ -245,3 +282,50 @@ class DecideForm(GovukForm):
         if data.get("outcome") == self.RETURN and not (data.get("comment") or "").strip():
             self.add_error("comment", "Enter what the local authority needs to explain")
         return data
+
+
+class RequestFilterForm(GovukForm):
+    """The filters and sort order of the request list and the decisions register, read from the
+    address (GET), so a filtered list can be bookmarked, shared and downloaded."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    local_authority = forms.ModelChoiceField(
+        label="Local authority", queryset=None, required=False, empty_label="All", to_field_name="slug"
+    )
+    role_grade = forms.ModelChoiceField(
+        label="Role", queryset=None, required=False, empty_label="All", to_field_name="code"
+    )
+    quarter = forms.CharField(
+        label="Quarter", required=False, help_text="Calendar quarters: Q1 is January to March", widget=forms.Select
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False)
+
+    def __init__(self, *args, statuses, local_authorities, role_grades, sorts: dict, quarter_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All"), *statuses]
+        self.fields["local_authority"].queryset = local_authorities
+        self.fields["role_grade"].queryset = role_grades
+        self.fields["quarter"].label = quarter_label
+        quarters = recent_quarters()
+        if self.data.get("quarter") and self.data["quarter"] not in quarters:
+            quarters.append(self.data["quarter"])  # an older quarter asked for in the address
+        self.fields["quarter"].widget.choices = [("", "All"), *[(q, q) for q in quarters]]
+        self.fields["sort"].choices = [(key, label) for key, (label, _order) in sorts.items()]
+
+    def clean_quarter(self) -> str:
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if quarter and not QUARTER_PATTERN.match(quarter):
+            raise forms.ValidationError("Enter a quarter like 2026-Q3")
+        return quarter
+
+    def filters(self) -> RequestFilters:
+        if not self.is_bound:
+            return RequestFilters()
+        data = self.cleaned_data
+        return RequestFilters(
+            status=data.get("status", ""),
+            local_authority=data.get("local_authority"),
+            role_grade=data.get("role_grade"),
+            quarter=data.get("quarter", ""),
+            sort=data.get("sort", ""),
+        )

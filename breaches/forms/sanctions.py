@@ -5,13 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from breaches.forms.register import DATE_HINT
-from breaches.models import SanctionPolicy
-from riia.forms import GovukDateField, GovukForm
+from breaches.models import Sanction, SanctionPolicy
+from breaches.selectors.register import QUARTER_PATTERN, recent_quarters
+from breaches.selectors.sanctions import SanctionFilters
+from riia.forms import GovukDateField, GovukForm, PoundsField
 from riia.models import MSP, Agency, LocalAuthority
 
 
 def money_field(label: str, *, required: bool, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return PoundsField(
         label=label,
         required=required,
         max_digits=7,
@@ -110,3 +112,41 @@ class FundSpendForm(GovukForm):
         error_messages={"required": "Describe the training the money paid for"},
     )
     occurred_on = GovukDateField(label="Date of the spend", help_text=DATE_HINT)
+
+
+class SanctionFilterForm(GovukForm):
+    """The sanctions list's filters, read from the address."""
+
+    status = forms.ChoiceField(label="Status", choices=[("", "All"), *Sanction.Status.choices], required=False)
+    target = forms.ChoiceField(
+        label="Sanctioned",
+        choices=[("", "All"), ("local_authority", "Local authorities"), ("msp", "MSPs"), ("agency", "Agencies")],
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label="Kind of sanction", choices=[("", "All"), *SanctionPolicy.Kind.choices], required=False
+    )
+    quarter = forms.CharField(
+        label="Quarter issued",
+        required=False,
+        help_text="Calendar quarters: Q1 is January to March",
+        widget=forms.Select,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        quarters = recent_quarters()
+        if self.data.get("quarter") and self.data["quarter"] not in quarters:
+            quarters.append(self.data["quarter"])
+        self.fields["quarter"].widget.choices = [("", "All"), *[(q, q) for q in quarters]]
+
+    def clean_quarter(self) -> str:
+        quarter = self.cleaned_data["quarter"].strip().upper()
+        if quarter and not QUARTER_PATTERN.match(quarter):
+            raise forms.ValidationError("Enter a quarter like 2026-Q3")
+        return quarter
+
+    def filters(self) -> SanctionFilters:
+        return SanctionFilters(
+            **{name: self.cleaned_data.get(name, "") for name in ("status", "target", "kind", "quarter")}
+        )

@@ -3,21 +3,24 @@ related rows a page needs already joined (no query per row)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from breaches.models import BreachRequest, BreachRequestStatus, Decision
-from breaches.rules import decides_sub_regionally
+from breaches.models import BreachRequest, BreachRequestStatus, Decision, Signature
+from breaches.rules import decides_sub_regionally, is_decider_for
 from casestudies.models import CaseStudy
 from casestudies.selectors import related_case_studies
 from rates.lookup import CapAnswer, cap_lookup
 from rates.models import RoleGrade
-from riia.models import LocalAuthority, Region, Role, User
+from riia.models import AuditRecord, LocalAuthority, Membership, Region, Role, User
 from riia.rules import groups_led_by, is_la_member, las_where, member_region_ids, memberships_with, regions_where
 from riia.selectors import people_holding, people_with_la_role, people_with_region_role
 
@@ -25,9 +28,18 @@ SIMILAR_RATE_BAND = Decimal("0.10")  # "similar" = same role, proposed rate with
 
 
 def _with_related(queryset: QuerySet[BreachRequest]) -> QuerySet[BreachRequest]:
+    """The rows a page needs joined, and ``signatures_this_round`` for the status tag ("Awaiting
+    second signature" once one of the two has signed)."""
+    signed = (
+        Signature.objects.filter(breach_request=OuterRef("pk"), round=OuterRef("round"))
+        .order_by()
+        .values("breach_request")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return queryset.select_related(
         "local_authority__region", "local_authority__group", "role_grade", "created_by", "decision__decided_by"
-    )
+    ).annotate(signatures_this_round=Coalesce(Subquery(signed), 0))
 
 
 def breach_requests_visible_to(*, user: User) -> QuerySet[BreachRequest]:
@@ -141,7 +153,7 @@ def region_breach_decisions(*, user: User, region: Region) -> QuerySet[Decision]
     if not user.has_perm("breaches.view_decisions", region):
         raise PermissionDenied("You do not have a role in this region.")
     return Decision.objects.filter(breach_request__local_authority__region=region).select_related(
-        "breach_request__local_authority", "breach_request__role_grade", "decided_by"
+        "breach_request__local_authority", "breach_request__role_grade", "breach_request__created_by", "decided_by"
     )
 
 
@@ -233,3 +245,140 @@ def signing_roles_for(*, user: User, breach_request: BreachRequest, signatures: 
         if m.local_authority_id == breach_request.local_authority_id
     }
     return [role for role in (Role.DCS, Role.CHIEF_EXECUTIVE) if role in held - {s.role for s in this_round}]
+
+
+# --- Who it waits for, its signatures and its history (the request's page) -------------------
+
+
+# How the pages name the two signing roles in running text.
+SIGNING_ROLE_NAMES = {Role.DCS: "DCS", Role.CHIEF_EXECUTIVE: "chief executive"}
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    """One signing role of the current round: who signed it, or who holds it and has not."""
+
+    role: str
+    label: str
+    signature: Signature | None
+    holders: list[str]
+
+
+def breach_request_signature_lines(*, breach_request: BreachRequest, signatures: list) -> list[SignatureLine]:
+    """Both signing roles, signed or not, for the current round."""
+    this_round = {s.role: s for s in signatures if s.round == breach_request.round}
+    holders: dict[str, list[str]] = {role: [] for role in Signature.SIGNING_ROLES}
+    for user, role in _role_holders(breach_request.local_authority, Signature.SIGNING_ROLES):
+        holders[role].append(user.full_name)
+    return [
+        SignatureLine(role=role, label=Role(role).label, signature=this_round.get(role), holders=holders[role])
+        for role in Signature.SIGNING_ROLES
+    ]
+
+
+def _role_holders(local_authority: LocalAuthority, roles: list[str]) -> list[tuple[User, str]]:
+    memberships = (
+        Membership.objects.current()
+        .filter(local_authority=local_authority, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    return [(m.user, m.role) for m in memberships]
+
+
+def _names(people: list[str]) -> str:
+    return f" ({', '.join(people)})" if people else ""
+
+
+def breach_request_waiting_for(*, breach_request: BreachRequest, signatures: list) -> str:
+    """Who the request waits for, by role and name ("Waiting for: chief executive (Jane Smith)"), or
+    "" once nobody has anything to do."""
+    la = breach_request.local_authority
+    status = breach_request.status
+    if status in BreachRequestStatus.editable():
+        leads = [user.full_name for user, _ in _role_holders(la, [Role.WORKFORCE_LEAD])]
+        return f"Waiting for: workforce lead{_names(leads)} to send it"
+    if status == BreachRequestStatus.AWAITING_SIGNATURES:
+        lines = breach_request_signature_lines(breach_request=breach_request, signatures=signatures)
+        waiting = [f"{SIGNING_ROLE_NAMES[line.role]}{_names(line.holders)}" for line in lines if line.signature is None]
+        return "Waiting for: " + " and ".join(waiting)
+    if status == BreachRequestStatus.AWAITING_DECISION:
+        deciders = [user.full_name for user in breach_request_deciders(breach_request=breach_request)]
+        if decides_sub_regionally(la):
+            return f"Waiting for a decision by the {la.group.name} sub-regional lead{_names(deciders)}"
+        return f"Waiting for a decision by the {la.region} programme manager{_names(deciders)}"
+    return ""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    title: str
+    by: str
+    at: datetime
+    description: str = ""
+
+
+def _event_title(record: AuditRecord) -> tuple[str, str] | None:
+    """The heading and the text of one audit record on the request's timeline; None to leave it out."""
+    after = record.after or {}
+    if record.action == "breach_request.created":
+        return "Draft started", ""
+    if record.action == "breach_request.submitted":
+        round_ = after.get("round") or 1
+        return ("Submitted for signature" if round_ == 1 else f"Sent again for signature (round {round_})"), ""
+    if record.action == "breach_request.signed":
+        return f"Signed by the {SIGNING_ROLE_NAMES.get(after.get('role'), 'signatory')}", ""
+    if record.action == "breach_request.signed_off":
+        return "Signed off by the DCS and chief executive and sent for a decision", ""
+    if record.action == "breach_request.returned":
+        return "Returned with a comment", after.get("comment", "")
+    if record.action == "breach_request.decided":
+        outcome = "Approved" if after.get("outcome") == "approved" else "Rejected"
+        text = "\n".join(
+            part
+            for part in (
+                f"Conditions: {after['conditions']}" if after.get("conditions") else "",
+                f"Approval expires: {date.fromisoformat(after['expires_on']):%-d %B %Y}"
+                if after.get("expires_on")
+                else "",
+                after.get("comment", ""),
+            )
+            if part
+        )
+        return outcome, text
+    if record.action == "breach_request.withdrawn":
+        return "Withdrawn", ""
+    return None  # changes to a draft are not milestones
+
+
+def breach_request_timeline(*, breach_request: BreachRequest) -> list[TimelineEvent]:
+    """The request's history, newest first, read from the audit trail: submitted, signed, returned
+    with comment, decided, withdrawn, by whom and when."""
+    records = AuditRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(BreachRequest),
+        object_id=str(breach_request.pk),
+        action__startswith="breach_request.",
+    ).select_related("actor")
+    events = []
+    for record in records.order_by("-created_at", "-pk"):
+        shown = _event_title(record)
+        if shown is None:
+            continue
+        by = record.actor.full_name if record.actor else "The service"
+        events.append(TimelineEvent(title=shown[0], description=shown[1], by=by, at=record.created_at))
+    return events
+
+
+def breach_request_audience(*, user: User, breach_request: BreachRequest | None = None) -> str:
+    """Whom a page's text is written for: "la" (the request's own LA's people, or anyone with an LA
+    role when there is no request), "decider" (the programme manager or sub-regional lead who decides
+    it, or who decides for some LAs) or "region" (everyone else: region staff, MSPs, other LAs)."""
+    if breach_request is None:
+        if regions_where(user, [Role.PROGRAMME_MANAGER]) or groups_led_by(user):
+            return "decider"
+        return "la" if las_where(user) else "region"
+    if breach_request.local_authority in las_where(user):
+        return "la"
+    if is_decider_for(user, breach_request.local_authority):
+        return "decider"
+    return "region"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When, Window
@@ -9,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFundEntry
+from breaches.selectors.register import quarter_bounds
 from rates.models import MONEY
 from riia.models import Region, Role, User
 from riia.rules import agencies_of, las_where, msps_of, regions_where
@@ -113,3 +115,24 @@ def sanction_policy_get(*, user: User, pk: int) -> SanctionPolicy:
     if policy is None or not user.has_perm("breaches.manage_sanctions", policy.region):
         raise Http404("No such sanction policy.")
     return policy
+
+
+@dataclass(frozen=True)
+class SanctionFilters:
+    status: str = ""
+    target: str = ""  # "local_authority", "msp" or "agency"
+    kind: str = ""
+    quarter: str = ""
+
+
+def sanctions_filter(sanctions: QuerySet[Sanction], filters: SanctionFilters) -> QuerySet[Sanction]:
+    if filters.status:
+        sanctions = sanctions.filter(status=filters.status)
+    if filters.target in ("local_authority", "msp", "agency"):
+        sanctions = sanctions.filter(**{f"{filters.target}__isnull": False})
+    if filters.kind:
+        sanctions = sanctions.filter(policy__kind=filters.kind)
+    if filters.quarter:
+        start, end = quarter_bounds(filters.quarter)
+        sanctions = sanctions.filter(issued_on__gte=start, issued_on__lte=end)
+    return sanctions.order_by("-issued_on", "-pk")

@@ -30,7 +30,7 @@ from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
 from riia.errors import DomainError
 from riia.models import LocalAuthority, Role, User
 from riia.rules import forget_memberships, is_chief_executive_of, is_dcs_of, is_workforce_lead_of
-from riia.selectors import people_in_region_las
+from riia.selectors import people_in_region_las, people_with_la_role
 from riia.services import audit_record, notification_send, required_text, snapshot
 
 DETAIL_FIELDS = [
@@ -237,7 +237,7 @@ def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> Brea
         recipients=breach_request_signatories(breach_request=breach_request),
         subject=f"Breach request {breach_request.reference} is waiting for your signature",
         body=(
-            f"{breach_request.local_authority} asks to pay a {breach_request.role_grade} "
+            f"{breach_request.local_authority} asks to pay {_with_article(breach_request.role_grade)} "
             f"£{breach_request.proposed_rate} an hour, £{breach_request.over_by} ({breach_request.over_by_percent}%) "
             f"above the allowed £{breach_request.allowed_rate}. The DCS and the chief executive must both sign it."
         ),
@@ -247,8 +247,11 @@ def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> Brea
 
 
 @transaction.atomic
-def breach_request_sign(*, breach_request: BreachRequest, actor: User, role: str) -> BreachRequest:
-    """The DCS or the chief executive approves their LA's request. Two different people, each holding
+def breach_request_sign(
+    *, breach_request: BreachRequest, actor: User, role: str, declaration: str = ""
+) -> BreachRequest:
+    """The DCS or the chief executive approves their LA's request; ``declaration`` is the text they
+    confirmed, kept in the audit record. Two different people, each holding
     the role for that LA now, sign once each per round. When both have signed, the request goes to the
     region's decider, or is approved outright where the MOU needs no regional decision."""
     breach_request = _lock(breach_request)
@@ -275,7 +278,12 @@ def breach_request_sign(*, breach_request: BreachRequest, actor: User, role: str
         action="breach_request.signed",
         obj=breach_request,
         before=before,
-        after={"status": breach_request.status, "role": role, "round": signature.round},
+        after={
+            "status": breach_request.status,
+            "role": role,
+            "round": signature.round,
+            **({"declaration": declaration} if declaration else {}),
+        },
     )
     if len(signed) + 1 < len(Signature.SIGNING_ROLES):
         return breach_request
@@ -328,18 +336,56 @@ def _record_decision(
         after=snapshot(decision, ["outcome", "conditions", "expires_on", "comment", "decided_as"]),
     )
     la = breach_request.local_authority
+    outcome = decision.get_outcome_display().lower()
+    figures = _decision_figures(breach_request, decision)
+    own_people = people_with_la_role(local_authority=la, roles=Role.la_roles())
     notification_send(
-        recipients=people_in_region_las(region=la.region),
+        recipients=own_people,
+        subject=f"Your breach request {breach_request.reference} was {outcome}",
+        body=f"{la}'s request to pay {_with_article(breach_request.role_grade)} above the cap was {outcome}"
+        + (f" by {decision.decided_by.full_name}" if decision.decided_by else " by DCS and chief executive sign-off")
+        + f".\n\n{figures}",
+        url=_url(breach_request),
+    )
+    notification_send(
+        recipients=people_in_region_las(region=la.region).exclude(pk__in=own_people.values("pk")),
         subject=f"Breach decision: {la} {breach_request.role_grade} at £{breach_request.proposed_rate} an hour "
-        f"{decision.get_outcome_display().lower()} ({breach_request.reference})",
-        body=(
-            f"{breach_request.number_of_roles} role(s), {breach_request.contract_start:%-d %B %Y} to "
-            f"{breach_request.contract_end:%-d %B %Y}, £{breach_request.over_by} ({breach_request.over_by_percent}%) "
-            f"above the allowed £{breach_request.allowed_rate}." + (f"\nConditions: {conditions}" if conditions else "")
-        ),
+        f"{outcome} ({breach_request.reference})",
+        body=f"{la} asked to pay {_with_article(breach_request.role_grade)} above the cap. The request was {outcome}."
+        f"\n\n{figures}\n\nEvery local authority in {la.region} is told of each decision, so that "
+        "the region's rates stay in step.",
         url=_url(breach_request),
     )
     return breach_request
+
+
+def _with_article(noun: object) -> str:
+    """ "an advanced practitioner", "a social worker"."""
+    text = str(noun).lower()
+    return f"{'an' if text[:1] in 'aeiou' else 'a'} {text}"
+
+
+def _roles(number: int) -> str:
+    return f"{number} role{'' if number == 1 else 's'}"
+
+
+def _decision_figures(breach_request: BreachRequest, decision: Decision) -> str:
+    """The figures a decision's reader needs: rate, cap, roles and dates, and the conditions, expiry,
+    comment or reason."""
+    lines = [
+        f"Rate: £{breach_request.proposed_rate} an hour, £{breach_request.over_by} ({breach_request.over_by_percent}%) "
+        f"above the allowed £{breach_request.allowed_rate}",
+        f"Roles: {_roles(breach_request.number_of_roles)}, {breach_request.contract_start:%-d %B %Y} to "
+        f"{breach_request.contract_end:%-d %B %Y}",
+    ]
+    if decision.conditions:
+        lines.append(f"Conditions: {decision.conditions}")
+    if decision.expires_on:
+        lines.append(f"Approval expires: {decision.expires_on:%-d %B %Y}")
+    if decision.comment:
+        label = "Reason" if decision.outcome == Decision.Outcome.REJECTED else "Comment"
+        lines.append(f"{label}: {decision.comment}")
+    return "\n".join(lines)
 
 
 @transaction.atomic
@@ -457,3 +503,26 @@ def breach_request_withdraw(*, breach_request: BreachRequest, actor: User) -> Br
             url=_url(breach_request),
         )
     return breach_request
+
+
+@transaction.atomic
+def breach_request_delete(*, breach_request: BreachRequest, actor: User) -> str:
+    """Delete a draft that was never sent (round 0): nobody else has seen it, so nothing needs keeping
+    but the audit record of its deletion. Returns the deleted request's reference."""
+    breach_request = _lock(breach_request)
+    if breach_request.status != BreachRequestStatus.DRAFT or breach_request.round != 0:
+        raise DomainError(
+            f"You cannot delete breach request {breach_request.reference} because it has been sent. "
+            "Withdraw it instead."
+        )
+    if not is_workforce_lead_of(actor, breach_request.local_authority):
+        raise DomainError(f"Only a workforce lead of {breach_request.local_authority} can delete this draft.")
+    reference = breach_request.reference
+    audit_record(
+        actor=actor,
+        action="breach_request.deleted",
+        obj=breach_request,
+        before=snapshot(breach_request, ["reference", *DETAIL_FIELDS, "status"]),
+    )
+    breach_request.delete()
+    return reference

@@ -233,7 +233,8 @@ def sanction_mark_paid(*, actor: User, sanction: Sanction, paid_on: date | None 
         kind=TrainingFundEntry.Kind.FINE_PAID,
         amount=sanction.amount,
         sanction=sanction,
-        description=f"Fine paid: {sanction.policy} (sanction {sanction.pk})",
+        # People read this in the ledger: who paid which fine, never our row number.
+        description=f"Fine paid by {sanction.target}: {sanction.policy}, issued {sanction.issued_on:%-d %B %Y}"[:300],
         occurred_on=paid_on,
         recorded_by=actor,
     )

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from breaches.forms.requests import BreachRequestForm, DecideForm, ReturnForm, SignForm, initial_from_query
-from breaches.models import BreachRequest
+from breaches.forms.requests import (
+    BreachRequestForm,
+    DecideForm,
+    RequestFilterForm,
+    ReturnForm,
+    SignForm,
+    initial_from_query,
+)
+from breaches.models import BreachRequest, BreachRequestStatus, Decision
 from breaches.rules import is_decider_for
+from breaches.selectors import request_lists as lists
 from breaches.selectors import requests as selectors
 from breaches.services import requests as services
 from datareturns.selectors import placements_using_breach_request
@@ -36,16 +47,72 @@ def _is_signatory(user, breach_request: BreachRequest) -> bool:
     return is_dcs_of(user, la) or is_chief_executive_of(user, la)
 
 
+PAGE_SIZE = 50
+
+
+def _request_filter_form(request: HttpRequest, requests_qs, *, statuses, sorts, quarter_label) -> RequestFilterForm:
+    return RequestFilterForm(
+        request.GET or None,
+        statuses=statuses,
+        local_authorities=LocalAuthority.objects.filter(breach_requests__in=requests_qs).distinct().order_by("name"),
+        role_grades=RoleGrade.objects.filter(breach_requests__in=requests_qs).distinct().order_by("display_order"),
+        sorts=sorts,
+        quarter_label=quarter_label,
+    )
+
+
+def _filtered_requests(request: HttpRequest):
+    visible = selectors.breach_requests_visible_to(user=request.user)
+    form = _request_filter_form(
+        request,
+        visible,
+        statuses=BreachRequestStatus.choices,
+        sorts=lists.REQUEST_SORTS,
+        quarter_label="Quarter sent",
+    )
+    if form.is_bound and not form.is_valid():
+        return form, visible.none()
+    return form, lists.with_submitted_by(lists.breach_requests_filter(visible, form.filters()))
+
+
+def _page_context(request: HttpRequest, queryset) -> dict:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), "query": query.urlencode()}
+
+
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
+    form, breach_requests = _filtered_requests(request)
     return render(
         request,
         "breaches/request_list.html",
         {
-            "breach_requests": selectors.breach_requests_visible_to(user=request.user)[:200],
+            "form": form,
+            **_page_context(request, breach_requests),
             "can_start": selectors.local_authorities_where_lead(user=request.user).exists(),
+            "audience": selectors.breach_request_audience(user=request.user),
         },
     )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@require_GET
+def request_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The list as filtered on the page, every row (not one page), as CSV."""
+    _form, breach_requests = _filtered_requests(request)
+    return _csv_response(lists.breach_request_csv_rows(breach_requests.iterator(chunk_size=500)), "breach-requests")
 
 
 def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -> BreachRequestForm:
@@ -70,8 +137,15 @@ def _request_form(request: HttpRequest, instance: BreachRequest | None = None) -
     )
 
 
-def _after_save(request: HttpRequest, breach_request: BreachRequest) -> HttpResponse:
+def _after_save(request: HttpRequest, breach_request: BreachRequest, *, created: bool = False) -> HttpResponse:
     if request.POST.get("action") == "continue":
+        if created:
+            # Checking the answers needs the request stored, so say so, and how to get rid of it.
+            messages.info(
+                request,
+                f"We saved your answers as draft {breach_request.reference}. Nothing is sent until you "
+                "choose 'Send for signature'. If you do not want to keep it, you can delete the draft.",
+            )
         return redirect("breaches:request-check", pk=breach_request.pk)
     messages.success(request, f"Draft {breach_request.reference} saved. You can come back to it from your home page.")
     return redirect("breaches:request-detail", pk=breach_request.pk)
@@ -88,7 +162,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            return _after_save(request, breach_request)
+            return _after_save(request, breach_request, created=True)
     return render(request, "breaches/request_form.html", {"form": form, "breach_request": None})
 
 
@@ -160,13 +234,23 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
     roles = selectors.signing_roles_for(user=user, breach_request=breach_request, signatures=history["signatures"])
     can_sign = bool(roles) and user.has_perm("breaches.sign_breachrequest", breach_request)
     can_decide = user.has_perm("breaches.decide_breachrequest", breach_request)
+    can_delete = user.has_perm("breaches.delete_breachrequest", breach_request)
     context = {
         "breach_request": breach_request,
         **history,
+        "signature_lines": selectors.breach_request_signature_lines(
+            breach_request=breach_request, signatures=history["signatures"]
+        ),
+        "waiting_for": selectors.breach_request_waiting_for(
+            breach_request=breach_request, signatures=history["signatures"]
+        ),
+        "timeline": selectors.breach_request_timeline(breach_request=breach_request),
+        "audience": selectors.breach_request_audience(user=user, breach_request=breach_request),
         "decision": getattr(breach_request, "decision", None),
         "can_edit": user.has_perm("breaches.change_breachrequest", breach_request),
-        "can_withdraw": user.has_perm("breaches.withdraw_breachrequest", breach_request),
-        "sign_form": forms.get("sign_form") or (SignForm(roles=roles) if can_sign else None),
+        "can_delete": can_delete,
+        "can_withdraw": not can_delete and user.has_perm("breaches.withdraw_breachrequest", breach_request),
+        "can_sign": can_sign,
         "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
         "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
         "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
@@ -207,21 +291,55 @@ def _act_on_detail(
     return _render_detail(request, breach_request, status=400, **{form_name: form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sign-off confirmation page: the declaration, with the figures the signatory agrees to."""
     breach_request = selectors.breach_request_get(user=request.user, pk=pk)
     _require_role(_is_signatory(request.user, breach_request), "the local authority's DCS or chief executive")
-    posted = request.POST.get("role", "")
-    return _act_on_detail(
-        request,
-        breach_request,
-        SignForm(request.POST, roles=[posted] if posted in Role.values else []),
-        form_name="sign_form",
-        act=lambda data: services.breach_request_sign(
-            breach_request=breach_request, actor=request.user, role=data["role"]
-        ),
-        done=f"You signed breach request {breach_request.reference}.",
+    history = selectors.breach_request_history(breach_request=breach_request)
+    roles = selectors.signing_roles_for(
+        user=request.user, breach_request=breach_request, signatures=history["signatures"]
     )
+    if request.method == "GET":
+        if not (roles and request.user.has_perm("breaches.sign_breachrequest", breach_request)):
+            return redirect("breaches:request-detail", pk=pk)
+        form = SignForm(roles=roles, breach_request=breach_request)
+        return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form})
+    # The role posted is checked by the service, so a refusal says why (already signed, withdrawn).
+    posted = request.POST.get("role", "")
+    form = SignForm(request.POST, roles=[posted] if posted in Role.values else [], breach_request=breach_request)
+    if form.is_valid():
+        try:
+            services.breach_request_sign(
+                breach_request=breach_request,
+                actor=request.user,
+                role=form.cleaned_data["role"],
+                declaration=form.declaration_text,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"You signed breach request {breach_request.reference}.")
+            return redirect("breaches:request-detail", pk=pk)
+    return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def request_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft that was never sent, after a confirmation page."""
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    _require_role(is_workforce_lead_of(request.user, breach_request.local_authority), "the workforce lead")
+    if request.method == "POST":
+        try:
+            reference = services.breach_request_delete(breach_request=breach_request, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("breaches:request-detail", pk=pk)
+        messages.success(request, f"Draft {reference} deleted.")
+        return redirect("breaches:request-list")
+    if not request.user.has_perm("breaches.delete_breachrequest", breach_request):
+        return redirect("breaches:request-detail", pk=pk)
+    return render(request, "breaches/request_delete.html", {"breach_request": breach_request})
 
 
 @require_POST
@@ -284,11 +402,44 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("breaches:request-detail", pk=pk)
 
 
-@require_GET
-def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
+def _filtered_decisions(request: HttpRequest, slug: str):
     region = region_get(user=request.user, slug=slug, perm="breaches.view_decisions")
     decisions = selectors.region_breach_decisions(user=request.user, region=region)
-    return render(request, "breaches/request_decisions.html", {"region": region, "decisions": decisions[:500]})
+    requests_qs = BreachRequest.objects.filter(decision__in=decisions)
+    form = _request_filter_form(
+        request,
+        requests_qs,
+        statuses=Decision.Outcome.choices,
+        sorts=lists.DECISION_SORTS,
+        quarter_label="Quarter decided",
+    )
+    if form.is_bound and not form.is_valid():
+        return region, form, decisions.none()
+    filtered = lists.decisions_filter(decisions, form.filters())
+    return region, form, lists.with_submitted_by(filtered, request_pk="breach_request_id")
+
+
+@require_GET
+def region_decisions(request: HttpRequest, slug: str) -> HttpResponse:
+    region, form, decisions = _filtered_decisions(request, slug)
+    return render(
+        request,
+        "breaches/request_decisions.html",
+        {"region": region, "form": form, **_page_context(request, decisions)},
+    )
+
+
+@require_GET
+def region_decisions_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    region, _form, decisions = _filtered_decisions(request, slug)
+
+    def rows():
+        for decision in decisions.iterator(chunk_size=500):
+            breach_request = decision.breach_request
+            breach_request.submitted_by = decision.submitted_by
+            yield breach_request
+
+    return _csv_response(lists.breach_request_csv_rows(rows()), f"breach-decisions-{region.slug}")
 
 
 @require_GET

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from breaches.forms.sanctions import (
     FundSpendForm,
+    SanctionFilterForm,
     SanctionIssueForm,
     SanctionPaidForm,
     SanctionPolicyForm,
@@ -24,14 +26,25 @@ from riia.selectors import region_get
 MANAGE_SANCTIONS = "breaches.manage_sanctions"
 
 
+PAGE_SIZE = 50
+
+
 @require_GET
 def sanction_list(request: HttpRequest) -> HttpResponse:
     managed = selectors.managed_regions_for(user=request.user)
+    form = SanctionFilterForm(request.GET or None)
+    sanctions = selectors.sanctions_visible_to(user=request.user).order_by("-issued_on", "-pk")
+    if form.is_bound:
+        sanctions = selectors.sanctions_filter(sanctions, form.filters()) if form.is_valid() else sanctions.none()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "breaches/sanction_list.html",
         {
-            "sanctions": selectors.sanctions_visible_to(user=request.user),
+            "form": form,
+            "page": Paginator(sanctions, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
             "managed": [(region, selectors.sanction_policies_for(region=region)) for region in managed],
         },
     )

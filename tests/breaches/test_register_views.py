@@ -319,7 +319,7 @@ def test_an_msp_sees_its_own_sanction(client_for, region, msp, msp_viewer, recor
 
     response = client_for(msp_viewer).get(reverse("breaches:sanction-list"))
 
-    assert list(response.context["sanctions"]) == [warning]
+    assert list(response.context["page"].object_list) == [warning]
 
 
 def test_issuing_goes_through_check_your_answers(client_for, programme_manager, region, la, records):

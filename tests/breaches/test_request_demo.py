@@ -28,3 +28,15 @@ def test_demo_makes_a_request_in_each_state_in_both_regions_and_is_idempotent():
 
     assert BreachRequest.objects.count() == count
     assert all("already there" in line for line in lines)
+
+
+def test_demo_printout_names_who_has_a_request_to_decide_and_no_zero_lines():
+    result = demo_load()
+
+    waiting = BreachRequest.objects.get(
+        local_authority__region__name="London", status=BreachRequestStatus.AWAITING_DECISION
+    )
+    line = next(line for line in result.lines if f"{waiting.reference} waits for a decision" in line)
+    # London decides sub-regionally: the printout names the group's sub-regional lead, not any other.
+    assert f"srl.{waiting.local_authority.group.slug}@" in line
+    assert not any(" 0 " in f" {line} " for line in result.lines)

@@ -402,7 +402,12 @@ def test_programme_manager_approves_with_conditions_and_every_la_is_told(
     assert decision.decided_by == programme_manager and decision.decided_as == Role.PROGRAMME_MANAGER
     assert decision.conditions == "Review at three months." and decision.expires_on == expiry
     told = set(Notification.objects.filter(subject__startswith="Breach decision").values_list("recipient", flat=True))
-    assert {workforce_lead.pk, second_la_lead.pk, la_viewer.pk} <= told
+    own = set(
+        Notification.objects.filter(subject__startswith="Your breach request").values_list("recipient", flat=True)
+    )
+    # The requesting LA gets a message written for it; the rest of the region the region-wide one.
+    assert {workforce_lead.pk, la_viewer.pk} <= own and second_la_lead.pk in told
+    assert not own & told
     assert foreign_lead.pk not in told
     audit = AuditRecord.objects.get(action="breach_request.decided")
     assert audit.before == {"status": "awaiting_decision"} and audit.after["outcome"] == "approved"

@@ -216,9 +216,13 @@ def test_who_sees_a_request(request, client_for, la, cap, person, draft_visible,
 @pytest.mark.parametrize(("person", "role"), [("dcs", Role.DCS), ("chief_executive", Role.CHIEF_EXECUTIVE)])
 def test_dcs_and_chief_executive_see_the_sign_button_and_sign(request, client_for, awaiting_signatures, person, role):
     client = client_for(request.getfixturevalue(person))
-    assert "Sign and approve" in client.get(reverse("breaches:request-detail", args=[awaiting_signatures.pk])).text
+    assert "Sign the request" in client.get(reverse("breaches:request-detail", args=[awaiting_signatures.pk])).text
+    page = client.get(reverse("breaches:request-sign", args=[awaiting_signatures.pk])).text
+    assert "Sign and approve" in page and "I confirm that paying £40.00 an hour" in page
 
-    response = client.post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": role})
+    response = client.post(
+        reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": role, "declaration": "on"}
+    )
 
     assert response.status_code == 302
     assert Signature.objects.get().role == role
@@ -228,9 +232,11 @@ def test_dcs_and_chief_executive_see_the_sign_button_and_sign(request, client_fo
 def test_others_see_no_sign_button_and_cannot_sign(request, client_for, awaiting_signatures, person):
     client = client_for(request.getfixturevalue(person))
     page = client.get(reverse("breaches:request-detail", args=[awaiting_signatures.pk]))
-    assert "Sign and approve" not in page.text
+    assert "Sign the request" not in page.text
 
-    response = client.post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS})
+    response = client.post(
+        reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS, "declaration": "on"}
+    )
 
     assert response.status_code in (400, 403)
     assert not Signature.objects.exists()
@@ -239,7 +245,9 @@ def test_others_see_no_sign_button_and_cannot_sign(request, client_for, awaiting
 def test_signing_a_withdrawn_request_says_why(client_for, awaiting_signatures, dcs):
     BreachRequest.objects.filter(pk=awaiting_signatures.pk).update(status=BreachRequestStatus.WITHDRAWN)
 
-    response = client_for(dcs).post(reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS})
+    response = client_for(dcs).post(
+        reverse("breaches:request-sign", args=[awaiting_signatures.pk]), {"role": Role.DCS, "declaration": "on"}
+    )
 
     assert response.status_code == 400
     assert "because it is withdrawn" in response.text
@@ -322,7 +330,7 @@ def test_lead_withdraws_a_draft_and_sees_it_withdrawn(client_for, draft, workfor
 def test_get_never_changes_a_request(client_for, awaiting_signatures, dcs):
     response = client_for(dcs).get(reverse("breaches:request-sign", args=[awaiting_signatures.pk]))
 
-    assert response.status_code == 405
+    assert response.status_code == 200
     assert not Signature.objects.exists()
 
 

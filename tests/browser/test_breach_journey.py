@@ -74,6 +74,8 @@ def test_breach_request_journey(
         page = as_person(signatory)
         expect(page.get_by_role("heading", name="Breach requests to sign")).to_be_visible()
         open_request(page, reference)
+        page.get_by_role("link", name="Sign the request").click()
+        page.get_by_label(re.compile(r"^I confirm that paying £40\.00 an hour")).check()
         page.get_by_role("button", name="Sign and approve").click()
         expect(page.get_by_text(f"You signed breach request {reference}.")).to_be_visible()
     expect(page.locator("main .govuk-tag").first).to_have_text("Awaiting regional decision")

@@ -53,7 +53,8 @@ def test_programme_manager_uplifts_and_publishes_and_an_la_user_sees_the_new_cap
     page = sign_in(workforce_lead)
     expect(page.get_by_text("New price caps for West Midlands from 1 April 2027")).to_be_visible()
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Price caps").click()
-    upcoming = page.get_by_role("table", name="Upcoming changes")
+    expect(page.get_by_role("heading", name="Upcoming changes")).to_be_visible()
+    upcoming = page.get_by_role("table", name="Caps from 1 April 2027")  # grouped by the date they take effect
     expect(upcoming.get_by_role("row", name=SOCIAL_WORKER)).to_contain_text("£36.05")
     expect(upcoming.get_by_role("row", name=SOCIAL_WORKER)).to_contain_text("1 April 2027")
     current = page.get_by_role("table", name="Current caps")
