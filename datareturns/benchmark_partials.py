@@ -125,20 +125,21 @@ sums AS (
     GROUP BY level, scope_id, idx, ROLLUP (core)
 ),
 counts AS (
-    SELECT level, scope_id, idx, coalesce(core, 0) AS core, pay, sum(placements) AS n
-    FROM located
-    GROUP BY level, scope_id, idx, pay, ROLLUP (core)
+    -- Each cell's pay distribution (counts only): one row per pay already for a core type; added over
+    -- the core types for all roles.
+    SELECT level, scope_id, idx, core, pay, placements AS n FROM located
+    UNION ALL
+    SELECT level, scope_id, idx, 0, pay, sum(placements) FROM located GROUP BY level, scope_id, idx, pay
 ),
 medians AS (
-    SELECT level, scope_id, core, idx,
-        min(pay) FILTER (WHERE cum > (total - 1) / 2) + min(pay) FILTER (WHERE cum > total / 2) AS median2
+    -- total = the cell's placements (from sums); the median is read off the running count.
+    SELECT c.level, c.scope_id, c.core, c.idx,
+        min(c.pay) FILTER (WHERE c.cum > (s.n - 1) / 2) + min(c.pay) FILTER (WHERE c.cum > s.n / 2) AS median2
     FROM (
-        SELECT counts.*,
-            sum(n) OVER (PARTITION BY level, scope_id, core, idx ORDER BY pay) AS cum,
-            sum(n) OVER (PARTITION BY level, scope_id, core, idx) AS total
-        FROM counts
-    ) AS cumulative
-    GROUP BY level, scope_id, core, idx
+        SELECT counts.*, sum(n) OVER (PARTITION BY level, scope_id, idx, core ORDER BY pay) AS cum FROM counts
+    ) AS c
+    JOIN sums s USING (level, scope_id, idx, core)
+    GROUP BY c.level, c.scope_id, c.core, c.idx
 ),
 signed AS (
     -- Hours worked for the LAs with a signed-off return for the quarter, by level like the rest.

@@ -68,11 +68,24 @@ def _next_quarter(label: str) -> str:
     return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
 
+def _earliest_start() -> date | None:
+    """The earliest placement start. On PostgreSQL one probe per LA of the (local_authority, start_date)
+    index, instead of reading every placement (it is on the path of every upload's recompute)."""
+    if connection.vendor != "postgresql":
+        return Placement.objects.aggregate(first=Min("start_date"))["first"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min((SELECT min(p.start_date) FROM datareturns_placement p WHERE p.local_authority_id = la.id)) "
+            "FROM riia_localauthority la"
+        )
+        return cursor.fetchone()[0]
+
+
 def benchmark_quarters(*, today: date | None = None) -> list[Quarter]:
     """From the earliest quarter with an active placement up to the current calendar quarter (just
     the current one when there are no placements), oldest first."""
     current = quarter_of(today or timezone.localdate())
-    earliest = Placement.objects.aggregate(first=Min("start_date"))["first"]
+    earliest = _earliest_start()
     label = min(quarter_of(earliest), current) if earliest else current
     quarters = []
     while True:

@@ -3,6 +3,23 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+DERIVED_TABLES = ("datareturns_benchmarkpartial", "datareturns_benchmarkdistribution", "datareturns_benchmarkpartialstate")
+
+
+def unlogged(apps, schema_editor):
+    """Derived data, rebuilt by a full recompute: no write-ahead log for it. After a crash PostgreSQL
+    empties all three tables together, and an empty BenchmarkPartialState makes the next recompute a
+    full one."""
+    if schema_editor.connection.vendor == "postgresql":
+        for table in DERIVED_TABLES:
+            schema_editor.execute(f"ALTER TABLE {table} SET UNLOGGED")
+
+
+def logged(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in DERIVED_TABLES:
+            schema_editor.execute(f"ALTER TABLE {table} SET LOGGED")
+
 
 class Migration(migrations.Migration):
 
@@ -63,4 +80,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('local_authority', 'quarter', 'core', 'pay'), name='benchmark_partial_once_per_pay')],
             },
         ),
+        migrations.RunPython(unlogged, logged),
     ]
