@@ -132,14 +132,15 @@ counts AS (
     SELECT level, scope_id, idx, 0, pay, sum(placements) FROM located GROUP BY level, scope_id, idx, pay
 ),
 medians AS (
-    -- total = the cell's placements (from sums); the median is read off the running count.
-    SELECT c.level, c.scope_id, c.core, c.idx,
-        min(c.pay) FILTER (WHERE c.cum > (s.n - 1) / 2) + min(c.pay) FILTER (WHERE c.cum > s.n / 2) AS median2
+    SELECT level, scope_id, core, idx,
+        min(pay) FILTER (WHERE cum > (total - 1) / 2) + min(pay) FILTER (WHERE cum > total / 2) AS median2
     FROM (
-        SELECT counts.*, sum(n) OVER (PARTITION BY level, scope_id, idx, core ORDER BY pay) AS cum FROM counts
-    ) AS c
-    JOIN sums s USING (level, scope_id, idx, core)
-    GROUP BY c.level, c.scope_id, c.core, c.idx
+        SELECT counts.*,
+            sum(n) OVER (PARTITION BY level, scope_id, core, idx ORDER BY pay) AS cum,
+            sum(n) OVER (PARTITION BY level, scope_id, core, idx) AS total
+        FROM counts
+    ) AS cumulative
+    GROUP BY level, scope_id, core, idx
 ),
 signed AS (
     -- Hours worked for the LAs with a signed-off return for the quarter, by level like the rest.
@@ -182,13 +183,24 @@ def partials_rebuild_all(*, quarters: list[Quarter]) -> None:
     now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'")
-        # Lock out concurrent rebuilds and readers of half-built tables until this commits.
+        # Wait for the LA rebuilds under way (they hold their state row, then need the tables), then lock
+        # out the next ones and readers of half-built tables until this commits.
+        cursor.execute("SELECT 1 FROM datareturns_benchmarkpartialstate ORDER BY local_authority_id FOR UPDATE")
         cursor.execute("TRUNCATE datareturns_benchmarkpartial, datareturns_benchmarkdistribution")
+        # CREATE TABLE AS may scan and aggregate the placements in parallel workers (INSERT ... SELECT
+        # may not); the copy of the small result into the partials costs little.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.benchmark_new_partial")
         cursor.execute(
-            f"INSERT INTO datareturns_benchmarkpartial (local_authority_id, quarter, core, pay, {_COLUMNS}) "
-            + _stage1_sql(""),
+            "CREATE TEMP TABLE benchmark_new_partial ON COMMIT DROP AS SELECT * FROM ("
+            + _stage1_sql("")
+            + f") AS stage1 (local_authority_id, quarter, core, pay, {_COLUMNS})",
             _quarter_params(quarters),
         )
+        cursor.execute(
+            f"INSERT INTO datareturns_benchmarkpartial (local_authority_id, quarter, core, pay, {_COLUMNS}) "
+            f"SELECT local_authority_id, quarter, core, pay, {_COLUMNS} FROM benchmark_new_partial"
+        )
+        cursor.execute("DROP TABLE benchmark_new_partial")
         cursor.execute("ANALYZE datareturns_benchmarkpartial")
         cursor.execute(_DISTRIBUTIONS_SQL)
         cursor.execute("ANALYZE datareturns_benchmarkdistribution")
