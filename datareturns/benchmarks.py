@@ -68,11 +68,24 @@ def _next_quarter(label: str) -> str:
     return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
 
+def _earliest_start() -> date | None:
+    """The earliest placement start. On PostgreSQL one probe per LA of the (local_authority, start_date)
+    index, instead of reading every placement (it is on the path of every upload's recompute)."""
+    if connection.vendor != "postgresql":
+        return Placement.objects.aggregate(first=Min("start_date"))["first"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min((SELECT min(p.start_date) FROM datareturns_placement p WHERE p.local_authority_id = la.id)) "
+            "FROM riia_localauthority la"
+        )
+        return cursor.fetchone()[0]
+
+
 def benchmark_quarters(*, today: date | None = None) -> list[Quarter]:
     """From the earliest quarter with an active placement up to the current calendar quarter (just
     the current one when there are no placements), oldest first."""
     current = quarter_of(today or timezone.localdate())
-    earliest = Placement.objects.aggregate(first=Min("start_date"))["first"]
+    earliest = _earliest_start()
     label = min(quarter_of(earliest), current) if earliest else current
     quarters = []
     while True:
@@ -166,72 +179,6 @@ class Cell:
 
 CellKey = tuple[str, int, str, int]  # kind, scope id, role, quarter index
 
-_AGGREGATE_SQL = """
-WITH q AS (
-    SELECT * FROM unnest(%(idx)s::int[], %(labels)s::text[], %(firsts)s::date[], %(lasts)s::date[])
-        AS q(idx, label, first_day, last_day)
-),
-signed AS (
-    SELECT local_authority_id, quarter FROM datareturns_quarterlyreturn WHERE status = 'signed_off'
-),
-distribution AS (
-    -- Money and hours as integers (pence, hundredths of an hour): exact, and far faster to sum and sort.
-    SELECT q.idx, p.local_authority_id AS la_id, array_position(%(cores)s::text[], g.core_type::text) AS core,
-        (p.hourly_pay_rate * 100)::int AS pay,
-        count(*)::int AS n,
-        sum((p.hours_per_week * 100)::int)::int AS hours,
-        coalesce(sum((p.hours_per_week * 100)::int) FILTER (WHERE s.local_authority_id IS NOT NULL), 0)::int
-            AS signed_hours,
-        sum((p.charge_rate * 100)::bigint * (p.hours_per_week * 100)::int
-            * (least(coalesce(p.end_date, q.last_day), q.last_day) - greatest(p.start_date, q.first_day) + 1))
-            AS spend7,
-        count(*) FILTER (WHERE p.flag_above_cap_authorised)::int AS authorised,
-        count(*) FILTER (WHERE p.flag_above_cap_unauthorised)::int AS unauthorised,
-        count(*) FILTER (WHERE p.flag_cool_off)::int AS cool_off,
-        count(*) FILTER (WHERE p.flag_pqe_under_3_years)::int AS pqe,
-        count(*) FILTER (WHERE p.flag_project_team_repricing)::int AS repricing
-    FROM datareturns_placement p
-    JOIN q ON p.start_date <= q.last_day AND (p.end_date IS NULL OR p.end_date >= q.first_day)
-    JOIN rates_rolegrade g ON g.id = p.role_grade_id
-    LEFT JOIN signed s ON s.local_authority_id = p.local_authority_id AND s.quarter = q.label
-    {where}
-    GROUP BY 1, 2, 3, 4
-),
-located AS (
-    SELECT d.*, la.group_id, la.region_id FROM distribution d JOIN riia_localauthority la ON la.id = d.la_id
-),
-sums AS (
-    -- level: 0 LA, 1 group, 2 region, 3 England; core 0 = all roles. Integer keys sort and hash fast.
-    SELECT idx, {level} AS level, {scope_id} AS scope_id, coalesce(core, 0) AS core,
-        sum(n) AS n, sum(hours) AS hours, sum(signed_hours) AS signed_hours, sum(pay::bigint * n) AS pay_sum,
-        sum(spend7) AS spend7, sum(authorised) AS authorised, sum(unauthorised) AS unauthorised,
-        sum(cool_off) AS cool_off, sum(pqe) AS pqe, sum(repricing) AS repricing
-    FROM located
-    GROUP BY idx, GROUPING SETS ({sets})
-    HAVING {having}
-),
-counts AS (
-    -- The pay distribution of every cell (only its counts): the median is read off it.
-    SELECT idx, pay, {level} AS level, {scope_id} AS scope_id, coalesce(core, 0) AS core, sum(n) AS n
-    FROM located
-    GROUP BY idx, pay, GROUPING SETS ({sets})
-    HAVING {having}
-),
-medians AS (
-    SELECT level, scope_id, core, idx,
-        min(pay) FILTER (WHERE cum > (total - 1) / 2) + min(pay) FILTER (WHERE cum > total / 2) AS median2
-    FROM (
-        SELECT counts.*,
-            sum(n) OVER (PARTITION BY level, scope_id, core, idx ORDER BY pay) AS cum,
-            sum(n) OVER (PARTITION BY level, scope_id, core, idx) AS total
-        FROM counts
-    ) AS cumulative
-    GROUP BY level, scope_id, core, idx
-)
-SELECT s.level, s.scope_id, s.core, s.idx, s.n, s.hours, s.signed_hours, s.pay_sum, s.spend7, s.authorised,
-    s.unauthorised, s.cool_off, s.pqe, s.repricing, m.median2
-FROM sums s JOIN medians m USING (level, scope_id, core, idx)
-"""
 _LEVEL = (
     "CASE WHEN grouping(la_id) = 0 THEN 0 WHEN grouping(group_id) = 0 THEN 1 "
     "WHEN grouping(region_id) = 0 THEN 2 ELSE 3 END"
@@ -273,58 +220,29 @@ class Wanted:
         return pk in ids
 
 
-def aggregate_postgresql(*, quarters: list[Quarter], wanted: Wanted, geography: Geography) -> dict[CellKey, Cell]:
-    """The placement aggregates of the wanted scopes, in one statement."""
-    having = ["(grouping(la_id) = 0 AND la_id = ANY(%(la_ids)s))"]
-    having.append("(grouping(la_id) = 1 AND grouping(group_id) = 0 AND group_id = ANY(%(group_ids)s))")
-    having.append(
-        "(grouping(la_id) = 1 AND grouping(group_id) = 1 AND grouping(region_id) = 0"
-        " AND region_id = ANY(%(region_ids)s))"
-    )
-    if wanted.england:
-        having.append("(grouping(la_id) = 1 AND grouping(group_id) = 1 AND grouping(region_id) = 1)")
-    where = ""
-    if not wanted.england:
-        # Only the LAs inside the wanted scopes need reading.
-        where = "WHERE p.local_authority_id = ANY(%(read_la_ids)s)"
-    read_la_ids = [
-        la.pk
-        for la in geography.las.values()
-        if la.pk in wanted.la_ids or la.group_id in wanted.group_ids or la.region_id in wanted.region_ids
-    ]
-    sql = _AGGREGATE_SQL.format(where=where, having=" OR ".join(having), level=_LEVEL, scope_id=_SCOPE_ID, sets=_SETS)
-    params = {
-        "idx": list(range(len(quarters))),
-        "labels": [q.label for q in quarters],
-        "firsts": [q.first for q in quarters],
-        "lasts": [q.last for q in quarters],
-        "la_ids": sorted(wanted.la_ids),
-        "group_ids": sorted(wanted.group_ids),
-        "region_ids": sorted(wanted.region_ids),
-        "read_la_ids": read_la_ids,
-        "cores": list(CORE_TYPES),
-    }
-    cells: dict[CellKey, Cell] = {}
-    roles = (ALL_ROLES, *CORE_TYPES)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{RECOMPUTE_WORK_MEM}'")
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            level, scope_id, core, idx, n, hours, signed, pay_sum, spend7, auth, unauth, cool, pqe, rep, median = row
-            cells[(LEVELS[level], scope_id, roles[core], idx)] = Cell(
-                placements=int(n),
-                hours=Decimal(hours) / 100,
-                signed_hours=Decimal(signed) / 100,
-                pay_sum=Decimal(pay_sum) / 100,
-                spend7=Decimal(spend7) / 10000,
-                authorised=int(auth),
-                unauthorised=int(unauth),
-                cool_off=int(cool),
-                pqe=int(pqe),
-                repricing=int(rep),
-                median=Decimal(median) / 200,
-            )
-    return cells
+def aggregate_postgresql(
+    *, quarters: list[Quarter], wanted: Wanted, geography: Geography, rebuild_all: bool = False
+) -> dict[CellKey, Cell]:
+    """The placement aggregates of the wanted scopes: bring the stage-1 partials up to date (every LA's
+    when ``rebuild_all`` or when they do not reach the current quarter, else the wanted LAs'), then
+    read every wanted scope's figures off the partials and distributions in one statement."""
+    from datareturns.benchmark_partials import partials_rebuild_all, partials_rebuild_la, partials_rollup
+
+    if rebuild_all or not partials_current(quarters=quarters, geography=geography):
+        partials_rebuild_all(quarters=quarters)
+    else:
+        for la_id in sorted(wanted.la_ids):
+            partials_rebuild_la(la=geography.las[la_id], quarters=quarters)
+    return partials_rollup(quarters=quarters, wanted=wanted, geography=geography)
+
+
+def partials_current(*, quarters: list[Quarter], geography: Geography) -> bool:
+    """Whether every LA's partials were built through the current quarter (a quarter turning, a new LA
+    or a first recompute make every LA's stale)."""
+    from datareturns.models import BenchmarkPartialState
+
+    through = dict(BenchmarkPartialState.objects.values_list("local_authority_id", "through"))
+    return all(through.get(la_id) == quarters[-1].label for la_id in geography.las)
 
 
 def _interpolated_median(values: list[Decimal]) -> Decimal:
@@ -403,9 +321,11 @@ def aggregate_portable(*, quarters: list[Quarter], wanted: Wanted, geography: Ge
     return dict(cells)
 
 
-def placement_aggregates(*, quarters: list[Quarter], wanted: Wanted, geography: Geography) -> dict[CellKey, Cell]:
+def placement_aggregates(
+    *, quarters: list[Quarter], wanted: Wanted, geography: Geography, rebuild_all: bool = False
+) -> dict[CellKey, Cell]:
     if connection.vendor == "postgresql":
-        return aggregate_postgresql(quarters=quarters, wanted=wanted, geography=geography)
+        return aggregate_postgresql(quarters=quarters, wanted=wanted, geography=geography, rebuild_all=rebuild_all)
     return aggregate_portable(quarters=quarters, wanted=wanted, geography=geography)
 
 
@@ -605,7 +525,9 @@ def benchmarks_recompute(
     )
     quarters = benchmark_quarters(today=today)
     wanted = Wanted.of(scope_key(s) for s in scopes)
-    cells = placement_aggregates(quarters=quarters, wanted=wanted, geography=geography)
+    cells = placement_aggregates(
+        quarters=quarters, wanted=wanted, geography=geography, rebuild_all=scope_labels is None
+    )
     returns = returns_load(quarters=quarters)
     caps = Caps()
     rows_by_scope = {

@@ -143,3 +143,51 @@ def test_postgresql_query_and_portable_path_agree(world):
     sql = aggregate_postgresql(quarters=quarters, wanted=wanted, geography=geography)
     portable = aggregate_portable(quarters=quarters, wanted=wanted, geography=geography)
     assert sql == portable and len(sql) > 20
+
+
+def _distributions() -> list[tuple]:
+    from datareturns.models import BenchmarkDistribution
+
+    fields = ("level", "scope_id", "quarter", "core", "pay", "placements", "hours", "spend7", "authorised",
+              "unauthorised", "cool_off", "pqe", "repricing")  # fmt: skip
+    return sorted(BenchmarkDistribution.objects.filter(placements__gt=0).values_list(*fields))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored partials are PostgreSQL's path")
+def test_one_las_rebuild_keeps_every_scope_equal_to_a_full_rebuild(world, la, second_la):
+    """An upload's recompute rebuilds only its LA's partials and adds new − old to the distributions:
+    afterwards every scope's figures equal the portable path's and the distributions a full rebuild's."""
+    from datareturns.benchmark_partials import partials_rebuild_all
+    from datareturns.models import BenchmarkPartialState, Placement
+    from tests.datareturns.benchmark_world import placement
+    from tests.rates.factories import core_grade
+
+    grade = core_grade("social_worker")
+    edited = Placement.objects.filter(local_authority=la).order_by("pk").first()
+    edited.hourly_pay_rate, edited.flag_cool_off = D("51.25"), True  # a pay no one else has: a new row
+    edited.save()
+    Placement.objects.filter(local_authority=la).order_by("-pk").first().delete()
+    placement(second_la, grade, number="new-1", pay="33.00", charge="44", hours="37", start=TODAY.replace(day=1))
+    built_before = dict(BenchmarkPartialState.objects.values_list("local_authority_id", "built_at"))
+    benchmarks_recompute(scope_labels=[world["dudley"], world["coventry"], world["group"], world["region"], "england"],
+                         today=TODAY)  # fmt: skip
+    built_after = dict(BenchmarkPartialState.objects.values_list("local_authority_id", "built_at"))
+    assert {pk for pk in built_after if built_after[pk] != built_before[pk]} == {la.pk, second_la.pk}
+
+    geography = Geography.load()
+    quarters = benchmark_quarters(today=TODAY)
+    wanted = Wanted.of(scope_key(s) for s in geography.all_scopes())
+    incremental = _distributions()
+    assert aggregate_postgresql(quarters=quarters, wanted=wanted, geography=geography) == aggregate_portable(
+        quarters=quarters, wanted=wanted, geography=geography
+    )
+    partials_rebuild_all(quarters=quarters)
+    assert incremental == _distributions() and incremental
+    # and the snapshots the API reads show the changed figures
+    portable = aggregate_portable(quarters=quarters, wanted=wanted, geography=geography)
+    for scope in (world["dudley"], world["coventry"], world["region"], "england"):
+        kind, pk = scope_key(next(s for s in geography.all_scopes() if s.label == scope))
+        for idx, quarter in enumerate(quarters):
+            cell = portable.get((kind, pk, "all", idx))
+            assert figures(scope, quarter.label, "all")["placements"] == (cell.placements if cell else 0)
+    assert figures(world["dudley"], "2026-Q2", "all") != DUDLEY_ALL_Q2
