@@ -182,6 +182,11 @@ class Placement(PlacementFields):
         return f"Placement {self.assignment_id}"
 
 
+def source_reference(*, sender: str, assignment_id: str) -> str:
+    """How the breach register names the placement that suggested an entry."""
+    return f"placement:{sender}:{assignment_id}"
+
+
 class PlacementVersion(PlacementFields):
     """An earlier version of a placement, kept when a later upload replaced it."""
 

@@ -11,8 +11,7 @@ from django.http import Http404
 from breaches.models import BreachRecord, BreachRequest
 from breaches.selectors.register import _cell as spreadsheet_cell
 from breaches.selectors.register import breach_records_visible_to, quarter_bounds
-from datareturns.models import Flag, Leaver, Placement, Upload
-from datareturns.services import source_reference
+from datareturns.models import Flag, Leaver, Placement, Upload, source_reference
 from rates.models import RoleGrade
 from riia.models import Agency, LocalAuthority, Role
 from riia.rules import current_memberships

@@ -27,11 +27,13 @@ from django.utils.text import slugify
 
 from breaches.lookup import approval_table_load
 from breaches.services.register import BreachSuggestion, breach_records_suggest
+from datareturns.benchmarks import benchmarks_recompute_queue_for_las
 from datareturns.checks import Outcome, placement_check
 from datareturns.flagging import PlacementFlagger, earlier_individuals
-from datareturns.models import Flag, Leaver, Placement, Upload
+from datareturns.models import Flag, Leaver, Placement, Upload, source_reference
 from datareturns.parsing import ReadResult, RowError, TooManyRows, read_csv, read_json
 from datareturns.refs import ReferenceMaps, agency_key, leavers_load, reference_maps_load
+from datareturns.services_returns import returns_notify_received_after_sign_off
 from datareturns.validation import (
     LEAVER_COLUMNS,
     PLACEMENT_COLUMNS,
@@ -325,11 +327,6 @@ def _values(
     )
 
 
-def source_reference(*, sender: str, assignment_id: str) -> str:
-    """How the breach register names the placement that suggested an entry."""
-    return f"placement:{sender}:{assignment_id}"
-
-
 @dataclass
 class _Tally:
     flags: Counter = field(default_factory=Counter)
@@ -357,8 +354,6 @@ class _Tally:
 
 def _benchmarks_queue_on_commit(la_ids: set[int]) -> None:
     """Once the upload commits, queue a recompute of the benchmark scopes it makes stale."""
-    from datareturns.benchmarks import benchmarks_recompute_queue_for_las
-
     la_ids = set(la_ids)
     transaction.on_commit(lambda: benchmarks_recompute_queue_for_las(la_ids=la_ids))
 
@@ -459,9 +454,6 @@ def _placements_process(source: UploadSource) -> Callable:
             upload=upload,
             suggested=Counter(s.local_authority_id for s in tally.suggestions),
         )
-        # Imported here: the returns services read the placements through this module's selectors.
-        from datareturns.services_returns import returns_notify_received_after_sign_off
-
         returns_notify_received_after_sign_off(upload=upload)
         return answer
 
