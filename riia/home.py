@@ -32,6 +32,7 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "casestudies.home.panels_for",
     "datareturns.home.panels_for",
     "datareturns.home.return_panels_for",
+    "governance.home.panels_for",
 ]
 
 

@@ -38,6 +38,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Quarterly returns", reverse("returns:index")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
+    if user.has_perm("governance.add_escalation"):
+        items.append(("Escalations", reverse("governance:escalation-list")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "breaches",
     "casestudies",
     "datareturns",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("breaches/", include("breaches.urls")),
     path("placements/", include("datareturns.urls")),
     path("returns/", include("datareturns.urls_returns")),
+    path("escalations/", include("governance.urls")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
     path("api/v1/", include("datareturns.api.urls")),
