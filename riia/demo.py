@@ -47,6 +47,7 @@ DEMO_LOADERS: list[str] = [
     "datareturns.demo.load",
     "datareturns.demo.load_returns",
     "datareturns.demo_prechecks.load",
+    "governance.demo.load",
 ]
 
 

@@ -353,6 +353,35 @@ ACCESS |= {
 }
 
 
+# Escalations (governance/rules.py, issue 13). Anyone with a role raises one (an agency contact may do
+# nothing else) and sees what they raised; the region's staff see the region's; its programme manager
+# handles them. The world's escalations are raised by the side's workforce lead. An outcome shared
+# with MSPs is read on the outcomes page only. Sharing with another region: tests/governance.
+ACCESS |= {
+    "governance:escalation-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "governance:escalation-raise": Row(get=roles(REGION, AGENCY, ADMIN), post=roles(REGION, AGENCY, ADMIN)),
+    "governance:outcomes": Row(get=roles(MSP, REGION_STAFF, ADMIN), post=NOT_OFFERED),
+    "governance:escalation-detail": (
+        Row(obj=pk("escalation_raised"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED),
+        Row(obj=pk("escalation_closed"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED),
+    ),
+    "governance:escalation-raised": Row(
+        obj=pk("escalation_raised"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED
+    ),
+    "governance:escalation-triage": Row(obj=pk("escalation_raised"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-respond": Row(
+        obj=pk("escalation_needs_information"), get=own(roles(LEAD)), post=own(roles(LEAD))
+    ),
+    "governance:escalation-entry-add": Row(obj=pk("escalation_accepted"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-close": Row(obj=pk("escalation_accepted"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-share-region": Row(obj=pk("escalation_raised"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-outcome-share": Row(obj=pk("escalation_closed"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-case-study": Row(obj=pk("escalation_closed"), get=own(roles(PM)), post=own(roles(PM))),
+    # The world's escalations carry no file, so nobody downloads one (tests/governance checks a file).
+    "governance:escalation-evidence": Row(obj=pk("escalation_raised"), get=own(NOBODY), post=NOT_OFFERED),
+}
+
+
 # --- The Django admin: staff only --------------------------------------------------------------
 # What staff may do with each model. Models written by services (checked, locked, audited) are
 # "look" only; memberships, the LAs an MSP serves and a region's MOU settings are changed through
@@ -382,6 +411,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "casestudies.tag": EDIT,
     "casestudies.casestudy": frozenset({LOOK}),
     "casestudies.resource": frozenset({LOOK}),
+    "governance.escalation": frozenset({LOOK}),
     "riia.apikey": frozenset({LOOK}),
     # django-axes' sign-in records: staff unlock an account by deleting its attempts. Every field is
     # read-only, so "change" saves nothing.

@@ -28,6 +28,7 @@ from breaches.models import (
 from casestudies.models import CaseStudy, Resource
 from datareturns.models import Placement, QuarterlyReturn, ReturnStatus, Upload
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
+from governance.models import Escalation
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
 from riia.services import audit_record
@@ -89,6 +90,11 @@ class Side:
     return_in_progress: QuarterlyReturn  # 2026-Q3 (2025-Q4 has no return: not started)
     return_awaiting: QuarterlyReturn  # 2026-Q2, awaiting the DCS's sign-off
     return_signed_off: QuarterlyReturn  # 2026-Q1
+    # Escalations raised by the side's workforce lead (``author``), in the states the pages act on.
+    escalation_raised: Escalation
+    escalation_needs_information: Escalation
+    escalation_accepted: Escalation
+    escalation_closed: Escalation
 
 
 @dataclass
@@ -192,7 +198,32 @@ def _side_objects(name: str, code: int) -> Side:
             signed_off_at=timezone.now(),
             signed_off_by=pm,
         ),
+        **_escalations(region=region, raiser=lead, pm=pm),
     )
+
+
+def _escalations(*, region: Region, raiser: User, pm: User) -> dict[str, Escalation]:
+    """One escalation in each state, through the real services."""
+    from governance import services
+
+    def raise_one() -> Escalation:
+        data = services.EscalationData(
+            region=region, kind="soliciting", what_happened="Headhunting call", occurred_on=date(2026, 3, 2)
+        )
+        return services.escalation_raise(actor=raiser, data=data)
+
+    asked = services.escalation_triage(
+        actor=pm, escalation=raise_one(), decision="needs_information", note="Which advert?"
+    )
+    accepted = services.escalation_triage(actor=pm, escalation=raise_one(), decision="accepted")
+    closed = services.escalation_triage(actor=pm, escalation=raise_one(), decision="accepted")
+    closed = services.escalation_close(actor=pm, escalation=closed, outcome="The agency stopped.")
+    return {
+        "escalation_raised": raise_one(),
+        "escalation_needs_information": asked,
+        "escalation_accepted": accepted,
+        "escalation_closed": closed,
+    }
 
 
 def _placement_upload(*, msp: MSP, la: LocalAuthority) -> Upload:

@@ -1,0 +1,17 @@
+import pytest
+
+from governance.demo import load
+from governance.models import Escalation
+from riia.demo import demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_escalations_are_made_through_the_services_once():
+    demo_load()  # people first; it runs the escalations loader too
+    assert "already there" in load()[0]
+
+    closed = Escalation.objects.get(status="closed")
+    assert closed.outcome_shared_with.exists() and closed.case_study.case_type == "escalation"
+    shared = Escalation.objects.get(status="accepted")
+    assert [r.slug for r in shared.shared_with_regions.all()] == ["west-midlands"]
