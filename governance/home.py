@@ -46,3 +46,25 @@ def panels_for(user) -> list[HomePanel]:
             )
         )
     return panels
+
+
+def action_panels_for(user) -> list[HomePanel]:
+    """Open meeting actions owned by the person or their LA; overdue ones are marked."""
+    from governance.selectors_meetings import actions_open_for
+
+    actions = list(actions_open_for(user=user)[:10])
+    if not actions:
+        return []
+    return [
+        HomePanel(
+            title="Your meeting actions",
+            items=[
+                HomeItem(
+                    f"{a.description[:80]} ({a.meeting.title}, due {a.due_on:%d %b %Y})",
+                    reverse("meetings:detail", args=[a.meeting_id]),
+                    "Overdue" if a.is_overdue else "Open",
+                )
+                for a in actions
+            ],
+        )
+    ]

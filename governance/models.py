@@ -129,3 +129,115 @@ class EscalationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.escalation}: {self.get_kind_display()}"
+
+
+# --- Governance groups and meetings ---------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A meeting of a sub-regional group, of the whole region, or of the region with its MSPs."""
+
+    class Scope(models.TextChoices):
+        SUB_REGIONAL = "sub_regional", "Sub-regional group"
+        REGIONAL = "regional", "Whole region"
+        WITH_MSPS = "with_msps", "Region with its MSPs"
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="meetings")
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    group = models.ForeignKey(
+        "riia.SubRegionalGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
+    title = models.CharField(max_length=200)
+    held_on = models.DateField("date")
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_group_only_for_sub_regional",
+                condition=Q(scope="sub_regional", group__isnull=False)
+                | (~Q(scope="sub_regional") & Q(group__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="meeting_approved_minutes_not_empty",
+                condition=Q(minutes_approved_at__isnull=True) | ~Q(minutes=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d %b %Y})"
+
+    @property
+    def minutes_approved(self) -> bool:
+        return self.minutes_approved_at is not None
+
+
+class MeetingAttendee(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=150)
+    organisation = models.CharField(max_length=150)
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
+        help_text="Set when the person represents an LA (the contact directory lists them).",
+    )
+
+    class Meta:
+        ordering = ["meeting", "organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class MeetingAction(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the overdue reminder went (once).")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="meeting_action_one_owner",
+                condition=Q(owner__isnull=False, owner_la__isnull=True) | Q(owner__isnull=True, owner_la__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="meeting_action_done_has_date",
+                condition=~Q(status="done") | Q(completed_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="meeting_action_status_due_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner.full_name if self.owner_id else str(self.owner_la)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()

@@ -33,6 +33,7 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "datareturns.home.panels_for",
     "datareturns.home.return_panels_for",
     "governance.home.panels_for",
+    "governance.home.action_panels_for",
 ]
 
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("placements/", include("datareturns.urls")),
     path("returns/", include("datareturns.urls_returns")),
     path("escalations/", include("governance.urls")),
+    path("governance/", include("governance.urls_meetings")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
     path("api/v1/", include("datareturns.api.urls")),

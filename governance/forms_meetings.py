@@ -1,0 +1,65 @@
+from django import forms
+from django.db.models import Q
+
+from governance.models import Meeting
+from riia.forms import GovukDateField, GovukForm
+from riia.models import LocalAuthority, Region, SubRegionalGroup, User
+
+
+class MeetingForm(GovukForm):
+    scope = forms.ChoiceField(
+        label="Who is the meeting for?",
+        choices=Meeting.Scope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the meeting is for"},
+    )
+    group = forms.ModelChoiceField(
+        label="Sub-regional group (for a group meeting)", queryset=SubRegionalGroup.objects.none(), required=False
+    )
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the meeting"})
+    held_on = GovukDateField(label="Date", what="the date of the meeting", help_text="For example, 14 4 2026")
+    agenda = forms.CharField(label="Agenda (optional)", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, region: Region, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = region.groups.all()
+
+
+class AttendeeForm(GovukForm):
+    name = forms.CharField(max_length=150, error_messages={"required": "Enter the attendee's name"})
+    organisation = forms.CharField(
+        label="Organisation (optional when an LA is selected)", max_length=150, required=False
+    )
+    local_authority = forms.ModelChoiceField(
+        label="The LA they represent (optional)", queryset=LocalAuthority.objects.none(), required=False
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = meeting.region.local_authorities.all()
+
+
+class MinutesForm(GovukForm):
+    agenda = forms.CharField(label="Agenda", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}), error_messages={"required": "Enter the minutes"}
+    )
+    decisions = forms.CharField(label="Decisions (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ActionForm(GovukForm):
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the action"}
+    )
+    owner = forms.ModelChoiceField(label="Owner: a person", queryset=User.objects.none(), required=False)
+    owner_la = forms.ModelChoiceField(label="Or owner: an LA", queryset=LocalAuthority.objects.none(), required=False)
+    due_on = GovukDateField(label="Due date", what="the due date", help_text="For example, 1 5 2026")
+
+    def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        region = meeting.region
+        self.fields["owner_la"].queryset = region.local_authorities.all()
+        in_region = Q(memberships__region=region) | Q(memberships__local_authority__region=region)
+        self.fields["owner"].queryset = User.objects.filter(
+            in_region, is_active=True, memberships__ended_at__isnull=True
+        ).distinct()

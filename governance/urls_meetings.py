@@ -1,0 +1,18 @@
+from django.urls import path
+
+from governance import views_meetings as views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("regions/<slug:slug>/", views.region, name="region"),
+    path("regions/<slug:slug>/meetings/new/", views.create, name="create"),
+    path("regions/<slug:slug>/contacts/", views.directory, name="directory"),
+    path("regions/<slug:slug>/contacts.csv", views.directory_export, name="directory-export"),
+    path("meetings/<int:pk>/", views.detail, name="detail"),
+    path("meetings/<int:pk>/attendees/new/", views.attendee_add, name="attendee-add"),
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:pk>/approve/", views.approve, name="approve"),
+    path("meetings/<int:pk>/actions/new/", views.action_add, name="action-add"),
+    path("actions/<int:pk>/done/", views.action_complete, name="action-complete"),
+]
