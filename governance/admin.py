@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from governance.models import Escalation, EscalationEntry
+from governance.models import Escalation, EscalationEntry, Meeting, MeetingAction, MeetingAttendee
 from riia.admin import ReadOnlyAdminMixin
 
 
@@ -22,3 +22,29 @@ class EscalationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["region"]
     inlines = [EntryInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class AttendeeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MeetingAttendee
+    extra = 0
+    can_delete = False
+    fields = ["name", "organisation", "local_authority"]
+    readonly_fields = fields
+
+
+class ActionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MeetingAction
+    extra = 0
+    can_delete = False
+    fields = ["description", "owner", "owner_la", "due_on", "status", "reminded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: meetings are written through governance.services_meetings (audited)."""
+
+    list_display = ["title", "region", "scope", "group", "held_on", "minutes_approved_at"]
+    list_filter = ["scope", "region"]
+    list_select_related = ["region", "group"]
+    inlines = [AttendeeInline, ActionInline]

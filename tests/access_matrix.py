@@ -382,6 +382,25 @@ ACCESS |= {
 }
 
 
+# Governance meetings (governance/rules.py): the programme manager (any meeting of the region) and a
+# sub-regional lead (their group's) add meetings; the chair (here the programme manager) runs it and
+# approves its minutes; the region's LA people and staff read meetings and the contact directory;
+# MSP people read only meetings of the region with its MSPs. An LA-owned action is completed by the
+# LA's writers or the chair (a viewer is refused by the service, with its message).
+ACCESS |= {
+    "meetings:region": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
+    "meetings:create": Row(obj=REGION_SLUG, get=own(roles(PM, SRL)), post=own(roles(PM, SRL))),
+    "meetings:directory": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:directory-export": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:detail": Row(obj=pk("meeting"), get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:attendee-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:minutes": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:action-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:approve": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:action-complete": Row(obj=pk("meeting_action"), get=NOT_OFFERED, post=own(roles(LA_WRITERS, PM))),
+}
+
+
 # --- The Django admin: staff only --------------------------------------------------------------
 # What staff may do with each model. Models written by services (checked, locked, audited) are
 # "look" only; memberships, the LAs an MSP serves and a region's MOU settings are changed through
@@ -412,6 +431,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "casestudies.casestudy": frozenset({LOOK}),
     "casestudies.resource": frozenset({LOOK}),
     "governance.escalation": frozenset({LOOK}),
+    "governance.meeting": frozenset({LOOK}),
     "riia.apikey": frozenset({LOOK}),
     # django-axes' sign-in records: staff unlock an account by deleting its attempts. Every field is
     # read-only, so "change" saves nothing.

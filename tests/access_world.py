@@ -28,7 +28,7 @@ from breaches.models import (
 from casestudies.models import CaseStudy, Resource
 from datareturns.models import Placement, QuarterlyReturn, ReturnStatus, Upload
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
-from governance.models import Escalation
+from governance.models import Escalation, Meeting, MeetingAction
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
 from riia.services import audit_record
@@ -95,6 +95,8 @@ class Side:
     escalation_needs_information: Escalation
     escalation_accepted: Escalation
     escalation_closed: Escalation
+    meeting: Meeting  # the group's meeting, chaired by the programme manager, minutes recorded
+    meeting_action: MeetingAction  # owned by the side's LA
 
 
 @dataclass
@@ -199,6 +201,7 @@ def _side_objects(name: str, code: int) -> Side:
             signed_off_by=pm,
         ),
         **_escalations(region=region, raiser=lead, pm=pm),
+        **_meeting(region=region, group=group, la=la, pm=pm),
     )
 
 
@@ -224,6 +227,19 @@ def _escalations(*, region: Region, raiser: User, pm: User) -> dict[str, Escalat
         "escalation_accepted": accepted,
         "escalation_closed": closed,
     }
+
+
+def _meeting(*, region: Region, group: SubRegionalGroup, la: LocalAuthority, pm: User) -> dict:
+    from governance import services_meetings as services
+
+    meeting = services.meeting_create(
+        actor=pm, region=region, scope="sub_regional", group=group, title="Group meeting", held_on=date(2026, 4, 14)
+    )
+    services.meeting_minutes_record(actor=pm, meeting=meeting, minutes="Agreed the caps.")
+    action = services.meeting_action_add(
+        actor=pm, meeting=meeting, description="Send leavers", due_on=date(2026, 5, 1), owner_la=la
+    )
+    return {"meeting": meeting, "meeting_action": action}
 
 
 def _placement_upload(*, msp: MSP, la: LocalAuthority) -> Upload:
