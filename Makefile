@@ -9,6 +9,10 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 BENCH_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riia_bench
+# The benchmark recompute's placements (empty: 1,000,000, or 10 x BENCH_ROWS below 100,000) and the
+# Redis its freshness run's real Celery worker reads.
+BENCH_RECOMPUTE_ROWS ?=
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 
 # Debug (and so the development secret key and the demo users) only for what runs on a developer's
 # machine: the settings refuse to start without DJANGO_DEBUG=true unless given production settings.
@@ -71,7 +75,7 @@ format: $(VENV)/.installed ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff format .
 
 worker: $(VENV)/.installed ## Start a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A riia worker --loglevel=info
+	$(VENV)/bin/celery -A riia worker -Q celery,recompute --loglevel=info
 
 beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A riia beat --loglevel=info
@@ -82,7 +86,8 @@ bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against ra
 	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
-		$(MANAGE) bench --rows $(BENCH_ROWS)
+		$(MANAGE) bench --rows $(BENCH_ROWS) --redis-url "$(BENCH_REDIS_URL)" \
+		$(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
 
 clean: ## Remove the virtualenv, node modules, built assets and the embedded database
 	rm -rf $(VENV) node_modules static/build staticfiles var

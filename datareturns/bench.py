@@ -236,9 +236,10 @@ class Server:
     process's environment (``make bench`` sets production-like settings: debug off, generated
     secrets); tasks are queued in memory (no Redis needed) and email is discarded."""
 
-    def __init__(self, *, api_key: str) -> None:
+    def __init__(self, *, api_key: str, redis_url: str = "") -> None:
         self.port = _free_port()
         self.api_key = api_key
+        self.redis_url = redis_url  # set for the benchmarks' freshness run, whose worker reads Redis
         self.process: subprocess.Popen | None = None
         self.worker_pid: int | None = None
 
@@ -246,7 +247,7 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": settings.DATABASE_URL,
-            "REDIS_URL": "",
+            "REDIS_URL": self.redis_url,
             "RIIA_CELERY_EAGER": "false",  # emails are queued, as for production's worker, not sent in the request
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "DJANGO_SECURE_SSL_REDIRECT": "false",

@@ -336,3 +336,14 @@ def load_returns() -> list[str]:
         f"{counts['awaiting']} awaiting sign-off, {counts['in_progress']} in progress, "
         f"{counts['not_started']} not started."
     ]
+
+
+def benchmarks_load() -> list[str]:
+    """Every benchmark snapshot, computed by the recompute task once the demo's data is in (in the
+    embedded mode it runs at once; in services mode the worker picks it up)."""
+    from datareturns.tasks import benchmarks_recompute_task
+
+    result = benchmarks_recompute_task.delay(None)
+    if result.ready():
+        return [f"Benchmarks: {result.result['scopes']} snapshots computed ({result.result['rows']} rows)."]
+    return ["Benchmarks: a recompute of every snapshot is queued for the worker."]

@@ -319,6 +319,9 @@ class BenchmarkSnapshot(models.Model):
         QuarterlyReturn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     queued_at = models.DateTimeField(null=True, blank=True, help_text="A recompute is queued or running since.")
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="The running recompute read the data at this time (debouncing)."
+    )
 
     class Meta:
         ordering = ["kind", "scope"]
@@ -515,3 +518,79 @@ class CheckTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.checks} checks by {self.api_key or self.user}"
+
+
+class BenchmarkPartial(models.Model):
+    """Stage 1 of the benchmarks: one LA's placements active in one quarter with one core type and one
+    hourly pay (in pence), as additive sums. Every figure of every scope is read off these rows (the LA's
+    own) or off BenchmarkDistribution (the same sums added over a group's, region's or England's LAs).
+    Money and hours are integers: pence, hundredths of an hour, and spend × 7 in 1/10,000 pence·hours."""
+
+    # No database constraint: derived rows written in bulk, where 300,000 deferred checks would cost more
+    # than the insert (and would stop TRUNCATE in the transaction that wrote them).
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    quarter = models.CharField(max_length=7)
+    core = models.PositiveSmallIntegerField(help_text="1-based position of the core type in CoreJobType.")
+    pay = models.IntegerField(help_text="Hourly pay rate in pence.")
+    placements = models.IntegerField()
+    hours = models.BigIntegerField(help_text="Σ hours per week, in hundredths.")
+    spend7 = models.BigIntegerField(help_text="Σ charge (pence) × hours (hundredths) × days in the quarter.")
+    authorised = models.IntegerField()
+    unauthorised = models.IntegerField()
+    cool_off = models.IntegerField()
+    pqe = models.IntegerField()
+    repricing = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "quarter", "core", "pay"], name="benchmark_partial_once_per_pay"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Benchmark partial {self.local_authority_id} {self.quarter} {self.core} {self.pay}"
+
+
+class BenchmarkDistribution(models.Model):
+    """BenchmarkPartial added over the LAs of a group (level 1), a region (2) or England (3, scope_id 0);
+    kept up to date by adding each LA's new − old partials (INSERT … ON CONFLICT DO UPDATE), rebuilt
+    whole by a full recompute."""
+
+    level = models.PositiveSmallIntegerField()
+    scope_id = models.IntegerField()
+    quarter = models.CharField(max_length=7)
+    core = models.PositiveSmallIntegerField()
+    pay = models.IntegerField()
+    placements = models.IntegerField()
+    hours = models.BigIntegerField()
+    spend7 = models.BigIntegerField()
+    authorised = models.IntegerField()
+    unauthorised = models.IntegerField()
+    cool_off = models.IntegerField()
+    pqe = models.IntegerField()
+    repricing = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "scope_id", "quarter", "core", "pay"], name="benchmark_distribution_once_per_pay"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.checks} checks by {self.api_key or self.user}"
+
+        return f"Benchmark distribution {self.level}:{self.scope_id} {self.quarter} {self.core} {self.pay}"
+
+
+class BenchmarkPartialState(models.Model):
+    """Which quarters an LA's BenchmarkPartial rows run through; locked while they are rebuilt (so
+    concurrent rebuilds of one LA queue up)."""
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    through = models.CharField(max_length=7, help_text="The last quarter the partials cover.")
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Benchmark partials of LA {self.local_authority_id} through {self.through}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import rules
 
+from datareturns.models import ScopeKind
 from riia.models import Role
 from riia.rules import current_memberships, is_dcs_of, is_la_member, is_programme_manager_of, is_workforce_lead_of
 
@@ -110,3 +111,57 @@ rules.add_perm("datareturns.manage_region_returns", is_programme_manager_of)
 rules.add_perm("datareturns.use_returns", can_use_returns)
 rules.add_perm("datareturns.check_placements", can_check_placements)
 rules.add_perm("datareturns.view_check_tallies", can_view_check_tallies)
+
+
+# --- Benchmarks ---------------------------------------------------------------------------------
+# England and region figures are for every signed-in user (and every API key). Group and LA figures
+# are shared inside a region under its MOU: its LAs' staff and its RIIA staff see them; nobody sees
+# another region's. Small-number pay figures are seen only by the LA's own people (its own row) and
+# the region's programme manager (every row of the region).
+
+
+def benchmark_region_ids_for(user) -> set[int]:
+    """The regions whose group and LA benchmarks this person or key may see."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if getattr(user, "api_key", None) is not None:
+        la = user.local_authority
+        return {la.region_id} if la is not None else set()
+    ids: set[int] = set()
+    for m in current_memberships(user):
+        if m.role in Role.la_roles():
+            ids.add(m.local_authority.region_id)
+        elif m.role in Role.region_roles():
+            ids.add(m.region_id)
+    return ids
+
+
+def _own_la_ids(user) -> set[int]:
+    if getattr(user, "api_key", None) is not None:
+        la = user.local_authority
+        return {la.pk} if la is not None else set()
+    return {m.local_authority_id for m in current_memberships(user) if m.role in Role.la_roles()}
+
+
+@rules.predicate
+def can_view_benchmark_scope(user, scope) -> bool:
+    """``scope`` is a ``benchmarks_selectors.Scope``."""
+    if scope is None or not getattr(user, "is_authenticated", False):
+        return False
+    if scope.kind in (ScopeKind.ENGLAND, ScopeKind.REGION):
+        return True
+    return scope.region_id in benchmark_region_ids_for(user)
+
+
+@rules.predicate
+def can_see_benchmark_pay(user, scope) -> bool:
+    """Whether small-number pay figures of this scope's rows are shown unsuppressed."""
+    if scope is None or scope.kind == ScopeKind.ENGLAND or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "api_key", None) is None and is_programme_manager_of(user, scope.region):
+        return True
+    return scope.kind == ScopeKind.LA and scope.local_authority.pk in _own_la_ids(user)
+
+
+rules.add_perm("datareturns.view_benchmark_scope", can_view_benchmark_scope)
+rules.add_perm("datareturns.see_benchmark_pay", can_see_benchmark_pay)

@@ -355,6 +355,14 @@ class _Tally:
             )
 
 
+def _benchmarks_queue_on_commit(la_ids: set[int]) -> None:
+    """Once the upload commits, queue a recompute of the benchmark scopes it makes stale."""
+    from datareturns.benchmarks import benchmarks_recompute_queue_for_las
+
+    la_ids = set(la_ids)
+    transaction.on_commit(lambda: benchmarks_recompute_queue_for_las(la_ids=la_ids))
+
+
 def _placements_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
         _lock_sender(source)
@@ -404,6 +412,9 @@ def _placements_process(source: UploadSource) -> Callable:
             )
             tally.add(row, outcome, source=source, agency_id=agency_id)
         writer.write()
+        touched_las = set(
+            Placement.objects.filter(upload=upload).values_list("local_authority_id", flat=True).distinct()
+        )
 
         # A new individual placement can make a stored project-team placement a re-pricing.
         touched = Placement.objects.filter(project_team=True, local_authority_id__in=refs.writable_la_ids).exclude(
@@ -413,6 +424,9 @@ def _placements_process(source: UploadSource) -> Callable:
             worker_hash__in=Subquery(Placement.objects.filter(upload=upload, project_team=False).values("worker_hash"))
         )
         rechecked = placements_recheck(placements=touched, refs=refs)
+        if rechecked:
+            touched_las |= refs.writable_la_ids
+        _benchmarks_queue_on_commit(touched_las)
         suggested = breach_records_suggest(suggestions=tally.suggestions)
         answer = {
             "id": upload.pk,
@@ -591,6 +605,12 @@ def _leavers_process(source: UploadSource) -> Callable:
         rechecked = placements_recheck(
             placements=Placement.objects.filter(local_authority__region_id__in=region_ids, worker_hash__in=hashes),
             refs=all_region_refs,
+        )
+        # Leavers change benchmarks only through the cool-off flags of the placements re-checked.
+        _benchmarks_queue_on_commit(
+            {la.id for la in all_region_refs.las_by_id.values() if la.region_id in region_ids}
+            if rechecked
+            else refs.writable_la_ids
         )
         answer = {"id": upload.pk, "rows": result.count, "created": created, "updated": len(valid) - created}
         upload.rows, upload.created, upload.updated = result.count, created, len(valid) - created

@@ -48,6 +48,8 @@ DEMO_LOADERS: list[str] = [
     "datareturns.demo.load_returns",
     "datareturns.demo_prechecks.load",
     "governance.demo.load",
+    # Last: the snapshots include every loader's data.
+    "datareturns.demo.benchmarks_load",
 ]
 
 

@@ -157,7 +157,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "Europe/London"
+# Heavy work (benchmark recomputes) has its own queue, so emails never wait behind it; a worker
+# started by `make worker` consumes both.
+CELERY_TASK_ROUTES = {"datareturns.tasks.benchmarks_recompute_*": {"queue": "recompute"}}
 CELERY_BEAT_SCHEDULE = {
+    "datareturns-benchmarks-recompute-nightly": {
+        "task": "datareturns.tasks.benchmarks_recompute_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "notifications-retry-unsent-emails": {
         "task": "riia.tasks.notification_emails_retry_unsent",
         "schedule": crontab(minute="*/15"),

@@ -299,6 +299,7 @@ ACCESS |= {
 # the MSP that sent them and the region's programme manager see them; sub-regional leads, RIIA
 # members and agencies do not. An LA's workforce lead uploads placements (LAs without an MSP) and
 # permanent leavers; an MSP's uploader sends placements through the API.
+_BENCHMARK_LA = Obj("LA benchmark scope", lambda side: {"scope": f"la:{side.la.new_code}"})
 _ERRORS_TOKEN = Obj("errors token", lambda side: {"token": "no-such-token"}, sided=False)
 ACCESS |= {
     "datareturns:placement-list": Row(get=roles(LA, PM, MSP, ADMIN), post=NOT_OFFERED),
@@ -398,6 +399,12 @@ ACCESS |= {
     "meetings:action-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
     "meetings:approve": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
     "meetings:action-complete": Row(obj=pk("meeting_action"), get=NOT_OFFERED, post=own(roles(LA_WRITERS, PM))),
+    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
+    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
+    "api-benchmark-list": (
+        Row(get=SIGNED_IN, post=NOT_OFFERED),
+        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    ),
 }
 
 

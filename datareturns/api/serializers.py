@@ -151,3 +151,51 @@ class PlacementCheckAnswerSerializer(serializers.Serializer):
     checked = serializers.IntegerField(help_text="Valid ones, answered with their flags.")
     invalid = serializers.IntegerField(help_text="Rows with errors.")
     results = PlacementCheckRowSerializer(many=True)
+
+
+# --- Benchmarks ---------------------------------------------------------------------------------
+
+
+class BenchmarkQuerySerializer(serializers.Serializer):
+    scope = serializers.CharField(
+        required=False,
+        help_text=(
+            "england, region:<slug>, group:<region-slug>/<group-slug> or la:<DfE number or ONS code>. "
+            "Without it: every scope you may see."
+        ),
+    )
+    quarter = serializers.CharField(required=False, help_text="A calendar quarter, like 2025-Q1.")
+    role = serializers.CharField(required=False, help_text="A core type code (social_worker, ...) or all.")
+
+
+def _benchmark_metric_fields() -> dict[str, serializers.Field]:
+    from django.db import models
+
+    from datareturns.benchmarks_selectors import METRICS
+    from datareturns.models import BenchmarkRow
+
+    fields: dict[str, serializers.Field] = {}
+    for name in METRICS:
+        model_field = BenchmarkRow._meta.get_field(name)
+        if isinstance(model_field, models.DecimalField):
+            fields[name] = serializers.DecimalField(
+                max_digits=model_field.max_digits, decimal_places=model_field.decimal_places, allow_null=True
+            )
+        else:
+            fields[name] = serializers.IntegerField(allow_null=True)
+    return fields
+
+
+BenchmarkResultSerializer = type(
+    "BenchmarkResultSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One scope × quarter × role: every metric of the README's Benchmarking table; a "
+        "suppressed figure is null and named in ``suppressed``.",
+        "scope": serializers.CharField(),
+        "quarter": serializers.CharField(),
+        "role": serializers.CharField(),
+        **_benchmark_metric_fields(),
+        "suppressed": serializers.ListField(child=serializers.CharField()),
+    },
+)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,8 @@ from rest_framework.views import APIView
 
 from datareturns import prechecks, services
 from datareturns.api.serializers import (
+    BenchmarkQuerySerializer,
+    BenchmarkResultSerializer,
     LeaverUploadAnswerSerializer,
     PlacementCheckAnswerSerializer,
     PlacementQuerySerializer,
@@ -24,11 +26,13 @@ from datareturns.api.serializers import (
     UploadSerializer,
 )
 from datareturns.api.throttling import PlacementCheckThrottle
+from datareturns.benchmarks_selectors import BenchmarkFilterError, benchmark_results_from, benchmark_rows_visible_to
+from datareturns.models import BenchmarkRow
 from datareturns.rules import msps_uploading_for
 from datareturns.selectors import placements_visible_to, uploads_visible_to
 from datareturns.validation import PLACEMENT_COLUMNS
 from riia.api.authentication import ApiKeyAuthentication
-from riia.api.exceptions import RowErrors
+from riia.api.exceptions import RowErrors, error_item
 from riia.api.serializers import ErrorSerializer
 from riia.models import Role
 from riia.rules import current_memberships
@@ -314,3 +318,52 @@ class PlacementCheckView(APIView):
             raise RowErrors(error.errors, error_count=error.error_count, status=error.status) from None
         prechecks.check_tally_add(source=source, rows=len(answer.results))
         return Response(answer.as_dict())
+
+
+class BenchmarkListView(generics.ListAPIView):
+    """Benchmark figures from the latest snapshots, one result per scope × quarter × role you may see."""
+
+    authentication_classes = KEY_OR_SESSION
+    serializer_class = BenchmarkResultSerializer
+    queryset = BenchmarkRow.objects.none()  # for the schema; get() reads through the selector
+
+    @extend_schema(
+        parameters=[BenchmarkQuerySerializer],
+        responses={
+            200: inline_serializer(
+                "PaginatedBenchmarkList",
+                {
+                    "computed_at": serializers.DateTimeField(
+                        allow_null=True, help_text="When the oldest snapshot in this answer was computed."
+                    ),
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": BenchmarkResultSerializer(many=True),
+                },
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="A scope, quarter or role that is not valid."),
+            403: OpenApiResponse(ErrorSerializer, description="A scope of another region's LA or group."),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        query = BenchmarkQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        try:
+            computed_at, rows = benchmark_rows_visible_to(
+                user=request.user,
+                scope=filters.get("scope"),
+                quarter=filters.get("quarter"),
+                role=filters.get("role"),
+            )
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from None
+        except BenchmarkFilterError as error:
+            errors = [error_item(message=str(error), field=error.field, value=filters.get(error.field))]
+            raise RowErrors(errors, error_count=1) from None
+        page = self.paginate_queryset(rows)
+        results = benchmark_results_from(page, user=request.user)
+        response = self.get_paginated_response(self.get_serializer(results, many=True).data)
+        response.data = {"computed_at": computed_at, **response.data}
+        return response

@@ -13,7 +13,22 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from datareturns.bench import BenchError, bench_data_create, bench_database, bench_run, bench_table, machine_description
+from datareturns.bench import (
+    BenchError,
+    Server,
+    _reset,
+    bench_data_create,
+    bench_database,
+    bench_run,
+    bench_table,
+    machine_description,
+)
+from datareturns.bench_benchmarks import (
+    benchmarks_table,
+    freshness_measure,
+    recompute_data_create,
+    recompute_measure,
+)
 
 
 class Command(BaseCommand):
@@ -25,8 +40,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rows", type=int, default=100_000, help="Placement rows per upload (default 100000)")
         parser.add_argument("--seed", type=int, default=1, help="Seed of the generated data (default 1)")
+        parser.add_argument(
+            "--recompute-rows",
+            type=int,
+            default=None,
+            help="Placements for the benchmark recompute (default 1,000,000; 10 x --rows when --rows is under 100,000)",
+        )
+        parser.add_argument(
+            "--redis-url", default="", help="Redis for the freshness run's real Celery worker (skipped without it)"
+        )
 
-    def handle(self, *args, rows: int, seed: int, **options) -> None:
+    def handle(self, *args, rows: int, seed: int, recompute_rows: int | None, redis_url: str, **options) -> None:
         limit = settings.DATARETURNS_UPLOAD_MAX_ROWS
         if not 1 <= rows <= limit:
             raise CommandError(f"--rows must be from 1 to {limit:,} (the upload's limit).")
@@ -38,12 +62,26 @@ class Command(BaseCommand):
                 self._say(f"Bench database {name} created.")
                 data = bench_data_create(rows=rows, seed=seed, directory=Path(directory), say=self._say)
                 measurements = bench_run(data, directory=Path(directory), say=self._say)
+                if recompute_rows is None:
+                    recompute_rows = 1_000_000 if rows >= 100_000 else rows * 10
+                _reset()
+                recompute_data_create(rows=recompute_rows, msp=data.msp, say=self._say)
+                timings = recompute_measure(rows=recompute_rows, say=self._say)
+                timings += freshness_measure(
+                    msp_key=data.api_key,
+                    server_factory=Server,
+                    redis_url=redis_url,
+                    directory=Path(directory),
+                    say=self._say,
+                )
                 machine = machine_description()
         except BenchError as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
         self.stdout.write(f"{rows:,} placement rows; {machine}.")
         self.stdout.write(bench_table(measurements))
+        self.stdout.write("")
+        self.stdout.write(benchmarks_table(timings))
         self.stdout.write(f"Bench database {name} dropped.")
 
     def _say(self, text: str) -> None:
