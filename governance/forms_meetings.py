@@ -63,3 +63,28 @@ class ActionForm(GovukForm):
         self.fields["owner"].queryset = User.objects.filter(
             in_region, is_active=True, memberships__ended_at__isnull=True
         ).distinct()
+
+
+class PackNotesForm(GovukForm):
+    """National and regional notes, and one box per LA of the region (``la_<id>``)."""
+
+    notes = forms.CharField(
+        label="National and regional notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, region: Region, pack=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.las = list(region.local_authorities.order_by("name"))
+        saved = pack.la_notes if pack else {}
+        if pack and not self.is_bound:
+            self.initial["notes"] = pack.notes
+        for la in self.las:
+            self.fields[f"la_{la.pk}"] = forms.CharField(
+                label=f"Notes for {la.name} (optional)",
+                required=False,
+                initial=saved.get(str(la.pk), ""),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+
+    def la_notes(self) -> dict[int, str]:
+        return {la.pk: self.cleaned_data.get(f"la_{la.pk}", "") for la in self.las}

@@ -241,3 +241,28 @@ class MeetingAction(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+# --- The quarterly MSP meeting pack -----------------------------------------------------------
+
+
+class MeetingPack(models.Model):
+    """The programme manager's notes on a region's quarterly MSP meeting pack, and when it was shared.
+    The figures are not stored: the pack reads them from the snapshots and registers when shown."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="meeting_packs")
+    quarter = models.CharField(max_length=7)
+    notes = models.TextField("national and regional notes", blank=True)
+    la_notes = models.JSONField(default=dict, blank=True, help_text="Notes per LA: {LA id: text}.")
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["region", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["region", "quarter"], name="meeting_pack_once_per_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.region} MSP meeting pack, {self.quarter}"

@@ -168,3 +168,70 @@ def directory_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{region.slug}-contacts.csv"'
     return response
+
+
+# --- The quarterly MSP meeting pack ------------------------------------------------------------
+
+
+@require_GET
+def pack(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    from governance.selectors_pack import meeting_pack
+
+    region = region_get(user=request.user, slug=slug)
+    contents = meeting_pack(user=request.user, region=region, quarter=quarter)
+    can_manage = request.user.has_perm("riia.manage_region", region)
+    return render(request, "governance/pack.html", {"pack": contents, "can_manage": can_manage})
+
+
+@require_GET
+def pack_export(request: HttpRequest, slug: str, quarter: str) -> StreamingHttpResponse:
+    from governance.selectors_pack import meeting_pack, pack_csv_rows
+
+    region = region_get(user=request.user, slug=slug)
+    contents = meeting_pack(user=request.user, region=region, quarter=quarter)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in pack_csv_rows(contents)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{region.slug}-{quarter}-msp-meeting-pack.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def pack_notes(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    from governance.forms_meetings import PackNotesForm
+    from governance.selectors_pack import pack_find
+    from governance.services_pack import meeting_pack_notes_save
+
+    region = region_get(user=request.user, slug=slug, perm="riia.manage_region")
+    form = PackNotesForm(request.POST or None, region=region, pack=pack_find(region=region, quarter=quarter))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_pack_notes_save(
+                actor=request.user,
+                region=region,
+                quarter=quarter,
+                notes=form.cleaned_data["notes"],
+                la_notes=form.la_notes(),
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Notes saved.")
+            return redirect("meetings:pack", slug=slug, quarter=quarter)
+    context = {"form": form, "title": f"Notes for the {quarter} MSP meeting pack", "region": region}
+    return render(request, "governance/meeting_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pack_share(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
+    from governance.services_pack import meeting_pack_share
+
+    region = region_get(user=request.user, slug=slug, perm="riia.manage_region")
+    if request.method == "POST":
+        try:
+            meeting_pack_share(actor=request.user, region=region, quarter=quarter)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Pack shared with the MSPs and the region's LAs.")
+        return redirect("meetings:pack", slug=slug, quarter=quarter)
+    return render(request, "governance/pack_share.html", {"region": region, "quarter": quarter})
