@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.db import models
 
-from governance.models import Escalation, EscalationEntry, Meeting, MeetingAction, MeetingAttendee
+from governance.models import (
+    Escalation,
+    EscalationEntry,
+    Meeting,
+    MeetingAction,
+    MeetingAttendee,
+    MeetingPack,
+    MouSignature,
+    MouVersion,
+)
 from riia.admin import ReadOnlyAdminMixin
 
 
@@ -48,3 +57,28 @@ class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["scope", "region"]
     list_select_related = ["region", "group"]
     inlines = [AttendeeInline, ActionInline]
+
+
+@admin.register(MeetingPack)
+class MeetingPackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: notes and sharing go through governance.services_pack (audited)."""
+
+    list_display = ["region", "quarter", "shared_at"]
+    list_filter = ["region"]
+
+
+class MouSignatureInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MouSignature
+    extra = 0
+    can_delete = False
+    fields = ["local_authority", "signed_on", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(MouVersion)
+class MouVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: versions and signatures go through governance.services_mou (audited)."""
+
+    list_display = ["region", "number", "dated", "document_name"]
+    list_filter = ["region"]
+    inlines = [MouSignatureInline]

@@ -88,3 +88,35 @@ class PackNotesForm(GovukForm):
 
     def la_notes(self) -> dict[int, str]:
         return {la.pk: self.cleaned_data.get(f"la_{la.pk}", "") for la in self.las}
+
+
+class MouVersionForm(GovukForm):
+    dated = GovukDateField(
+        label="Date of this version", what="the date of the version", help_text="For example, 1 4 2026"
+    )
+    summary = forms.CharField(
+        label="What changed",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a summary of what changed"},
+    )
+    document = forms.FileField(
+        label="The MOU document",
+        help_text="PDF, DOCX or ODT, smaller than 10 MB.",
+        error_messages={"required": "Choose the MOU document"},
+    )
+
+
+class MouSignForm(GovukForm):
+    local_authority = forms.ModelChoiceField(
+        label="Local authority",
+        queryset=LocalAuthority.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select the local authority"},
+    )
+    signed_on = GovukDateField(
+        label="Date signed (optional)", what="the date signed", required=False, help_text="Leave it blank for today."
+    )
+
+    def __init__(self, *args, las, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = las

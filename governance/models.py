@@ -266,3 +266,53 @@ class MeetingPack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} MSP meeting pack, {self.quarter}"
+
+
+# --- The MOU register -------------------------------------------------------------------------
+
+
+def _mou_upload_to(instance: "MouVersion", filename: str) -> str:
+    import uuid
+
+    return f"governance/mou/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class MouVersion(models.Model):
+    """One version of a region's MOU: the document, its date and what changed. The latest is current."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="mou_versions")
+    number = models.PositiveIntegerField()
+    dated = models.DateField("date of the version")
+    summary = models.TextField("what changed")
+    document = models.FileField(upload_to=_mou_upload_to)
+    document_name = models.CharField(max_length=200)
+    document_content_type = models.CharField(max_length=100)
+    document_size = models.PositiveIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["region", "-number"]
+        constraints = [models.UniqueConstraint(fields=["region", "number"], name="mou_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region} MOU version {self.number}"
+
+
+class MouSignature(models.Model):
+    """An LA signed a version of the MOU, on a date."""
+
+    version = models.ForeignKey(MouVersion, on_delete=models.PROTECT, related_name="signatures")
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="mou_signatures")
+    signed_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "local_authority__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "local_authority"], name="mou_signed_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority} signed {self.version}"

@@ -235,3 +235,108 @@ def pack_share(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
             messages.success(request, "Pack shared with the MSPs and the region's LAs.")
         return redirect("meetings:pack", slug=slug, quarter=quarter)
     return render(request, "governance/pack_share.html", {"region": region, "quarter": quarter})
+
+
+# --- The MOU register and induction ------------------------------------------------------------
+
+
+@require_GET
+def mou(request: HttpRequest, slug: str) -> HttpResponse:
+    from governance.selectors_mou import mou_register
+
+    region = region_get(user=request.user, slug=slug, perm="governance.view_region_governance")
+    context = {
+        "register": mou_register(region=region),
+        "can_manage": request.user.has_perm("riia.manage_region", region),
+        "can_sign": bool(_signable_las(request, region).exists()),
+    }
+    return render(request, "governance/mou.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def mou_version_add(request: HttpRequest, slug: str) -> HttpResponse:
+    from governance.forms_meetings import MouVersionForm
+    from governance.services_mou import mou_version_add as add
+
+    region = region_get(user=request.user, slug=slug, perm="riia.manage_region")
+    form = MouVersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add(actor=request.user, region=region, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "New version added. The region's DCSs and chief executives have been told.")
+            return redirect("meetings:mou", slug=slug)
+    return render(request, "governance/mou_form.html", {"form": form, "region": region})
+
+
+def _signable_las(request: HttpRequest, region):
+    from riia.models import LocalAuthority, Role
+    from riia.rules import is_programme_manager_of, las_where
+
+    if is_programme_manager_of(request.user, region):
+        return region.local_authorities.order_by("name")
+    ids = [la.pk for la in las_where(request.user, [Role.DCS, Role.CHIEF_EXECUTIVE]) if la.region_id == region.pk]
+    return LocalAuthority.objects.filter(pk__in=ids).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def mou_sign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from governance.forms_meetings import MouSignForm
+    from governance.selectors_mou import mou_version_get
+    from governance.services_mou import mou_sign as sign
+
+    region = region_get(user=request.user, slug=slug, perm="governance.view_region_governance")
+    version = mou_version_get(region=region, pk=pk)
+    las = _signable_las(request, region)
+    if not las.exists():
+        raise PermissionDenied("Only an LA's DCS or chief executive, or the programme manager, records a signature.")
+    form = MouSignForm(request.POST or None, las=las)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign(actor=request.user, version=version, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Signature recorded.")
+            return redirect("meetings:mou", slug=slug)
+    context = {"form": form, "title": f"Sign version {version.number} of the MOU", "region": region}
+    return render(request, "governance/meeting_form.html", context)
+
+
+@require_GET
+def mou_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from governance.selectors_mou import mou_version_get
+
+    region = region_get(user=request.user, slug=slug, perm="governance.view_region_governance")
+    version = mou_version_get(region=region, pk=pk)
+    return FileResponse(
+        version.document.open("rb"),
+        as_attachment=True,
+        filename=version.document_name,
+        content_type=version.document_content_type,
+    )
+
+
+@require_GET
+def induction(request: HttpRequest, la_slug: str) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+    from django.utils import timezone
+
+    from governance.selectors_mou import induction_for
+    from rates.selectors import caps_on
+    from riia.models import LocalAuthority
+
+    la = get_object_or_404(LocalAuthority.objects.select_related("region"), slug=la_slug)
+    if not request.user.has_perm("riia.view_localauthority", la) or not request.user.has_perm(
+        "governance.view_region_governance", la.region
+    ):
+        raise PermissionDenied("The induction is for the LA's own people and the region's staff.")
+    context = {
+        "induction": induction_for(user=request.user, la=la),
+        "caps": caps_on(region=la.region, on=timezone.localdate()),
+    }
+    return render(request, "governance/induction.html", context)

@@ -439,6 +439,8 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "casestudies.resource": frozenset({LOOK}),
     "governance.escalation": frozenset({LOOK}),
     "governance.meeting": frozenset({LOOK}),
+    "governance.meetingpack": frozenset({LOOK}),
+    "governance.mouversion": frozenset({LOOK}),
     "riia.apikey": frozenset({LOOK}),
     # django-axes' sign-in records: staff unlock an account by deleting its attempts. Every field is
     # read-only, so "change" saves nothing.

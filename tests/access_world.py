@@ -28,7 +28,7 @@ from breaches.models import (
 from casestudies.models import CaseStudy, Resource
 from datareturns.models import Placement, QuarterlyReturn, ReturnStatus, Upload
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
-from governance.models import Escalation, Meeting, MeetingAction
+from governance.models import Escalation, Meeting, MeetingAction, MouVersion
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
 from riia.services import audit_record
@@ -97,6 +97,7 @@ class Side:
     escalation_closed: Escalation
     meeting: Meeting  # the group's meeting, chaired by the programme manager, minutes recorded
     meeting_action: MeetingAction  # owned by the side's LA
+    mou_version: MouVersion  # the region's current MOU, signed by nobody yet
 
 
 @dataclass
@@ -239,7 +240,20 @@ def _meeting(*, region: Region, group: SubRegionalGroup, la: LocalAuthority, pm:
     action = services.meeting_action_add(
         actor=pm, meeting=meeting, description="Send leavers", due_on=date(2026, 5, 1), owner_la=la
     )
-    return {"meeting": meeting, "meeting_action": action}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.services_mou import mou_version_add
+    from governance.services_pack import meeting_pack_notes_save
+
+    meeting_pack_notes_save(actor=pm, region=region, quarter="2026-Q2", notes="Caps hold.", la_notes={})
+    mou = mou_version_add(
+        actor=pm,
+        region=region,
+        dated=date(2026, 4, 1),
+        summary="First version",
+        document=SimpleUploadedFile("mou.pdf", b"%PDF-1.4 MOU", content_type="application/pdf"),
+    )
+    return {"meeting": meeting, "meeting_action": action, "mou_version": mou}
 
 
 def _placement_upload(*, msp: MSP, la: LocalAuthority) -> Upload:
