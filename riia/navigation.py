@@ -38,6 +38,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Quarterly returns", reverse("returns:index")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
+    if regions and user.has_perm("governance.view_region_governance", regions[0]):
+        items.append(("Governance", reverse("meetings:region", args=[regions[0].slug])))
     if user.has_perm("governance.add_escalation"):
         items.append(("Escalations", reverse("governance:escalation-list")))
     if user.has_perm("riia.manage_api_keys"):
