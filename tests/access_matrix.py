@@ -321,6 +321,12 @@ ACCESS |= {
     "datareturns:placement-check": Row(get=roles(LEAD, UPLOADER), post=roles(LEAD, UPLOADER)),
     "datareturns:check-tallies": Row(get=roles(PM, ADMIN), post=NOT_OFFERED),
     "api-placement-check": Row(get=NOT_OFFERED, post=roles(UPLOADER, LEAD)),
+    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
+    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
+    "api-benchmark-list": (
+        Row(get=SIGNED_IN, post=NOT_OFFERED),
+        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    ),
 }
 
 
@@ -399,11 +405,27 @@ ACCESS |= {
     "meetings:action-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
     "meetings:approve": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
     "meetings:action-complete": Row(obj=pk("meeting_action"), get=NOT_OFFERED, post=own(roles(LA_WRITERS, PM))),
-    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
-    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
-    "api-benchmark-list": (
-        Row(get=SIGNED_IN, post=NOT_OFFERED),
-        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+}
+# The quarterly MSP meeting pack: the programme manager's until shared (the world's is not shared;
+# once shared, the region's LAs, staff and MSPs read it: tests/governance/test_pack.py).
+_PACK = Obj("pack quarter", lambda side: {"slug": side.region.slug, "quarter": "2026-Q2"})
+ACCESS |= {
+    "meetings:pack": Row(obj=_PACK, get=own(roles(PM)), post=NOT_OFFERED),
+    "meetings:pack-export": Row(obj=_PACK, get=own(roles(PM)), post=NOT_OFFERED),
+    "meetings:pack-notes": Row(obj=_PACK, get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:pack-share": Row(obj=_PACK, get=own(roles(PM)), post=own(roles(PM))),
+}
+# The MOU register: read by the region's LA people and staff; the programme manager adds versions
+# and records any LA's signature; an LA's DCS and chief executive sign for it. The induction page is
+# for the LA's own people and the region's staff.
+_MOU = Obj("mou version", lambda side: {"slug": side.region.slug, "pk": side.mou_version.pk})
+ACCESS |= {
+    "meetings:mou": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:mou-version-add": Row(obj=REGION_SLUG, get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:mou-sign": Row(obj=_MOU, get=own(roles(DCS, CE, PM)), post=own(roles(DCS, CE, PM))),
+    "meetings:mou-download": Row(obj=_MOU, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:induction": Row(
+        obj=Obj("la", lambda side: {"la_slug": side.la.slug}), get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED
     ),
 }
 
