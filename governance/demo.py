@@ -1,5 +1,5 @@
 """Demo escalations, through the real services: one raised by an agency contact and closed in the West
-Midlands (outcome shared with the MSPs, turned into a draft case study), and one still open in London
+Midlands (outcome shared with the MSPs, ready to become a case study), and one still open in London
 that involves the West Midlands and is shared with its programme manager. Safe to run twice."""
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def load() -> list[str]:
         outcome="The agency confirmed in writing that it will not approach workers on live assignments in the region.",
     )
     services.escalation_outcome_share(actor=pm_wm, escalation=closed)
-    services.escalation_case_study_create(actor=pm_wm, escalation=closed)
+    # Left for the programme manager to turn into a case study in one step (the button on its page).
 
     shared = services.escalation_raise(
         actor=contact,
