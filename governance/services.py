@@ -59,7 +59,9 @@ def _speaks_for(actor: User) -> str:
 
 
 def _locked(escalation: Escalation) -> Escalation:
-    return Escalation.objects.select_for_update().select_related("region", "raised_by").get(pk=escalation.pk)
+    return (
+        Escalation.objects.select_for_update(of=("self",)).select_related("region", "raised_by").get(pk=escalation.pk)
+    )
 
 
 def _require_handler(actor: User, escalation: Escalation, doing: str) -> None:

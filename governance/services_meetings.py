@@ -26,7 +26,7 @@ def _url(meeting: Meeting) -> str:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("region", "group").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("region", "group").get(pk=meeting.pk)
 
 
 def _require_runner(actor: User, meeting: Meeting) -> None:
@@ -201,7 +201,7 @@ def _owners(action: MeetingAction) -> list[User]:
 
 @transaction.atomic
 def meeting_action_complete(*, actor: User, action: MeetingAction) -> MeetingAction:
-    action = MeetingAction.objects.select_for_update().select_related("meeting__region").get(pk=action.pk)
+    action = MeetingAction.objects.select_for_update(of=("self",)).select_related("meeting__region").get(pk=action.pk)
     if not can_complete_action(actor, action):
         raise DomainError("Only the action's owner or the meeting's chair can mark it done.")
     if action.status == MeetingAction.Status.DONE:
