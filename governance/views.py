@@ -139,16 +139,23 @@ def escalation_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def escalation_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _form_step(
-        request,
-        pk,
-        perm="governance.handle_escalation",
-        form_class=CloseForm,
-        call=services.escalation_close,
-        done="Escalation closed. The raiser has been told the outcome.",
-        title="Close the escalation",
-        button="Close with this outcome",
-    )
+    """The outcome, then a check-your-answers page (the outcome carried in the form), then closing."""
+    escalation = selectors.escalation_get(user=request.user, pk=pk)
+    _require(request, "governance.handle_escalation", escalation)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
+        if request.POST.get("confirmed") != "yes":
+            context = {"escalation": escalation, "outcome": form.cleaned_data["outcome"]}
+            return render(request, "governance/escalation_close_check.html", context)
+        try:
+            services.escalation_close(actor=request.user, escalation=escalation, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Escalation closed. The raiser has been told the outcome.")
+            return redirect("governance:escalation-detail", pk=pk)
+    context = {"form": form, "escalation": escalation, "title": "Close the escalation", "button": "Continue"}
+    return render(request, "governance/escalation_step.html", context)
 
 
 @require_http_methods(["GET", "POST"])

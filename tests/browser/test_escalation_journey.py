@@ -49,7 +49,9 @@ def test_agency_raises_pm_triages_closes_and_shares_msp_sees_outcome_and_draft_c
     page.get_by_role("button", name="Record", exact=True).click()
     page.get_by_role("link", name="Close with an outcome").click()
     page.get_by_label("Outcome").fill(OUTCOME)
-    page.get_by_role("button", name="Close with this outcome").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check the outcome before you close the escalation")).to_be_visible()
+    page.get_by_role("button", name="Close the escalation").click()
     expect(page.get_by_text("Escalation closed")).to_be_visible()
 
     # ... shares the outcome with the MSPs (after checking who is told) ...

@@ -103,9 +103,12 @@ def test_programme_manager_triages_records_and_closes_through_the_pages(
         ).status_code
         == 302
     )
-    assert (
-        client.post(_url("escalation-close", raised.pk), {"outcome": "The agency agreed to stop."}).status_code == 302
-    )
+    check = client.post(_url("escalation-close", raised.pk), {"outcome": "The agency agreed to stop."})
+    assert check.status_code == 200 and "Check the outcome before you close" in check.text
+    raised.refresh_from_db()
+    assert raised.status == "accepted"  # nothing closes before the check
+    closing = {"outcome": "The agency agreed to stop.", "confirmed": "yes"}
+    assert client.post(_url("escalation-close", raised.pk), closing).status_code == 302
     page = client_for(agency_contact).get(_url("escalation-detail", raised.pk)).text
     assert "Closed" in page and "The agency agreed to stop." in page
 
@@ -164,3 +167,12 @@ def test_raiser_answers_a_request_for_information(client_for, raised, programme_
 def test_programme_manager_sees_escalations_to_triage_on_home(client_for, raised, programme_manager, workforce_lead):
     assert raised.reference in client_for(programme_manager).get(reverse("home")).text
     assert raised.reference not in client_for(workforce_lead).get(reverse("home")).text
+
+
+def test_change_on_the_close_check_page_returns_to_the_outcome_form(client_for, accepted, programme_manager):
+    response = client_for(programme_manager).post(
+        _url("escalation-close", accepted.pk), {"outcome": "Draft outcome", "change": "outcome"}
+    )
+    assert response.status_code == 200 and "Draft outcome</textarea>" in response.text
+    accepted.refresh_from_db()
+    assert accepted.status == "accepted"
