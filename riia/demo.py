@@ -48,6 +48,8 @@ DEMO_LOADERS: list[str] = [
     "datareturns.demo.load_returns",
     "datareturns.demo_prechecks.load",
     "datareturns.demo_dashboards.load",
+    "governance.demo.load",
+    "governance.demo.load_meetings",
     # Last: the snapshots include every loader's data.
     "datareturns.demo.benchmarks_load",
 ]

@@ -33,6 +33,8 @@ HOME_PANEL_PROVIDERS: list[str] = [
     "datareturns.home.panels_for",
     "datareturns.home.return_panels_for",
     "datareturns.home_dashboards.panels_for",
+    "governance.home.panels_for",
+    "governance.home.action_panels_for",
 ]
 
 

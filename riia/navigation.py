@@ -39,6 +39,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
     items.append(("Benchmarks", reverse("dashboards:england")))
+    if regions and user.has_perm("governance.view_region_governance", regions[0]):
+        items.append(("Governance", reverse("meetings:region", args=[regions[0].slug])))
+    if user.has_perm("governance.add_escalation"):
+        items.append(("Escalations", reverse("governance:escalation-list")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "breaches",
     "casestudies",
     "datareturns",
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     "datareturns-return-reminders": {
         "task": "datareturns.tasks_returns.return_reminders_send_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Governance: remind the owner of each overdue meeting action, once.
+    "governance-meeting-actions-remind": {
+        "task": "governance.tasks.meeting_actions_remind_overdue_task",
+        "schedule": crontab(hour=7, minute=10),
     },
 }
 # Task modules not named tasks.py, which autodiscovery would not find.

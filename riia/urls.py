@@ -60,6 +60,8 @@ urlpatterns = [
     path("placements/", include("datareturns.urls")),
     path("returns/", include("datareturns.urls_returns")),
     path("dashboards/", include("datareturns.urls_dashboards")),
+    path("escalations/", include("governance.urls")),
+    path("governance/", include("governance.urls_meetings")),
     path("api/v1/", include("rates.api.urls")),
     path("api/v1/", include("breaches.api.urls")),
     path("api/v1/", include("datareturns.api.urls")),

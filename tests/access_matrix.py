@@ -340,6 +340,12 @@ ACCESS |= {
     "datareturns:placement-check": Row(get=roles(LEAD, UPLOADER), post=roles(LEAD, UPLOADER)),
     "datareturns:check-tallies": Row(get=roles(PM, ADMIN), post=NOT_OFFERED),
     "api-placement-check": Row(get=NOT_OFFERED, post=roles(UPLOADER, LEAD)),
+    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
+    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
+    "api-benchmark-list": (
+        Row(get=SIGNED_IN, post=NOT_OFFERED),
+        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    ),
 }
 
 
@@ -370,12 +376,6 @@ ACCESS |= {
     "returns:region-remind": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
     "returns:region-due-date": Row(obj=_REGION_QUARTER, get=NOT_OFFERED, post=own(roles(PM))),
     "returns:region-export": Row(obj=_REGION_QUARTER, get=own(roles(PM)), post=NOT_OFFERED),
-    # England and region figures for everyone signed in; an LA's (and a group's) only inside its region,
-    # to its LAs' people and the region's RIIA staff (not MSPs or agencies).
-    "api-benchmark-list": (
-        Row(get=SIGNED_IN, post=NOT_OFFERED),
-        Row(query=_BENCHMARK_LA, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
-    ),
 }
 
 # Benchmarking dashboards (datareturns/rules.py): England's for everyone signed in; a region's (every
@@ -390,6 +390,76 @@ ACCESS |= {
     "dashboards:region-kpis": Row(obj=REGION_SLUG, get=own(roles(PM)), post=own(roles(PM))),
     "dashboards:la": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
     "dashboards:la-csv": Row(obj=LA_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+}
+
+
+# Escalations (governance/rules.py, issue 13). Anyone with a role raises one (an agency contact may do
+# nothing else) and sees what they raised; the region's staff see the region's; its programme manager
+# handles them. The world's escalations are raised by the side's workforce lead. An outcome shared
+# with MSPs is read on the outcomes page only. Sharing with another region: tests/governance.
+ACCESS |= {
+    "governance:escalation-list": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    "governance:escalation-raise": Row(get=roles(REGION, AGENCY, ADMIN), post=roles(REGION, AGENCY, ADMIN)),
+    "governance:outcomes": Row(get=roles(MSP, REGION_STAFF, ADMIN), post=NOT_OFFERED),
+    "governance:escalation-detail": (
+        Row(obj=pk("escalation_raised"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED),
+        Row(obj=pk("escalation_closed"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED),
+    ),
+    "governance:escalation-raised": Row(
+        obj=pk("escalation_raised"), get=own(roles(LEAD, REGION_STAFF)), post=NOT_OFFERED
+    ),
+    "governance:escalation-triage": Row(obj=pk("escalation_raised"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-respond": Row(
+        obj=pk("escalation_needs_information"), get=own(roles(LEAD)), post=own(roles(LEAD))
+    ),
+    "governance:escalation-entry-add": Row(obj=pk("escalation_accepted"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-close": Row(obj=pk("escalation_accepted"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-share-region": Row(obj=pk("escalation_raised"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-outcome-share": Row(obj=pk("escalation_closed"), get=own(roles(PM)), post=own(roles(PM))),
+    "governance:escalation-case-study": Row(obj=pk("escalation_closed"), get=own(roles(PM)), post=own(roles(PM))),
+    # The world's escalations carry no file, so nobody downloads one (tests/governance checks a file).
+    "governance:escalation-evidence": Row(obj=pk("escalation_raised"), get=own(NOBODY), post=NOT_OFFERED),
+}
+
+
+# Governance meetings (governance/rules.py): the programme manager (any meeting of the region) and a
+# sub-regional lead (their group's) add meetings; the chair (here the programme manager) runs it and
+# approves its minutes; the region's LA people and staff read meetings and the contact directory;
+# MSP people read only meetings of the region with its MSPs. An LA-owned action is completed by the
+# LA's writers or the chair (a viewer is refused by the service, with its message).
+ACCESS |= {
+    "meetings:region": Row(obj=REGION_SLUG, get=own(REGION), post=NOT_OFFERED),
+    "meetings:create": Row(obj=REGION_SLUG, get=own(roles(PM, SRL)), post=own(roles(PM, SRL))),
+    "meetings:directory": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:directory-export": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:detail": Row(obj=pk("meeting"), get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:attendee-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:minutes": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:action-add": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:approve": Row(obj=pk("meeting"), get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:action-complete": Row(obj=pk("meeting_action"), get=NOT_OFFERED, post=own(roles(LA_WRITERS, PM))),
+}
+# The quarterly MSP meeting pack: the programme manager's until shared (the world's is not shared;
+# once shared, the region's LAs, staff and MSPs read it: tests/governance/test_pack.py).
+_PACK = Obj("pack quarter", lambda side: {"slug": side.region.slug, "quarter": "2026-Q2"})
+ACCESS |= {
+    "meetings:pack": Row(obj=_PACK, get=own(roles(PM)), post=NOT_OFFERED),
+    "meetings:pack-export": Row(obj=_PACK, get=own(roles(PM)), post=NOT_OFFERED),
+    "meetings:pack-notes": Row(obj=_PACK, get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:pack-share": Row(obj=_PACK, get=own(roles(PM)), post=own(roles(PM))),
+}
+# The MOU register: read by the region's LA people and staff; the programme manager adds versions
+# and records any LA's signature; an LA's DCS and chief executive sign for it. The induction page is
+# for the LA's own people and the region's staff.
+_MOU = Obj("mou version", lambda side: {"slug": side.region.slug, "pk": side.mou_version.pk})
+ACCESS |= {
+    "meetings:mou": Row(obj=REGION_SLUG, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:mou-version-add": Row(obj=REGION_SLUG, get=own(roles(PM)), post=own(roles(PM))),
+    "meetings:mou-sign": Row(obj=_MOU, get=own(roles(DCS, CE, PM)), post=own(roles(DCS, CE, PM))),
+    "meetings:mou-download": Row(obj=_MOU, get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED),
+    "meetings:induction": Row(
+        obj=Obj("la", lambda side: {"la_slug": side.la.slug}), get=own(roles(LA, REGION_STAFF)), post=NOT_OFFERED
+    ),
 }
 
 
@@ -422,6 +492,10 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "casestudies.tag": EDIT,
     "casestudies.casestudy": frozenset({LOOK}),
     "casestudies.resource": frozenset({LOOK}),
+    "governance.escalation": frozenset({LOOK}),
+    "governance.meeting": frozenset({LOOK}),
+    "governance.meetingpack": frozenset({LOOK}),
+    "governance.mouversion": frozenset({LOOK}),
     "riia.apikey": frozenset({LOOK}),
     # django-axes' sign-in records: staff unlock an account by deleting its attempts. Every field is
     # read-only, so "change" saves nothing.

@@ -36,6 +36,7 @@ from datareturns.models import (
     Upload,
 )
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
+from governance.models import Escalation, Meeting, MeetingAction, MouVersion
 from rates.models import Exemption, RateCard
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Notification, Region, Role, SubRegionalGroup, User
 from riia.services import audit_record
@@ -97,6 +98,14 @@ class Side:
     return_in_progress: QuarterlyReturn  # 2026-Q3 (2025-Q4 has no return: not started)
     return_awaiting: QuarterlyReturn  # 2026-Q2, awaiting the DCS's sign-off
     return_signed_off: QuarterlyReturn  # 2026-Q1
+    # Escalations raised by the side's workforce lead (``author``), in the states the pages act on.
+    escalation_raised: Escalation
+    escalation_needs_information: Escalation
+    escalation_accepted: Escalation
+    escalation_closed: Escalation
+    meeting: Meeting  # the group's meeting, chaired by the programme manager, minutes recorded
+    meeting_action: MeetingAction  # owned by the side's LA
+    mou_version: MouVersion  # the region's current MOU, signed by nobody yet
 
 
 @dataclass
@@ -203,7 +212,59 @@ def _side_objects(name: str, code: int) -> Side:
             signed_off_at=timezone.now(),
             signed_off_by=pm,
         ),
+        **_escalations(region=region, raiser=lead, pm=pm),
+        **_meeting(region=region, group=group, la=la, pm=pm),
     )
+
+
+def _escalations(*, region: Region, raiser: User, pm: User) -> dict[str, Escalation]:
+    """One escalation in each state, through the real services."""
+    from governance import services
+
+    def raise_one() -> Escalation:
+        data = services.EscalationData(
+            region=region, kind="soliciting", what_happened="Headhunting call", occurred_on=date(2026, 3, 2)
+        )
+        return services.escalation_raise(actor=raiser, data=data)
+
+    asked = services.escalation_triage(
+        actor=pm, escalation=raise_one(), decision="needs_information", note="Which advert?"
+    )
+    accepted = services.escalation_triage(actor=pm, escalation=raise_one(), decision="accepted")
+    closed = services.escalation_triage(actor=pm, escalation=raise_one(), decision="accepted")
+    closed = services.escalation_close(actor=pm, escalation=closed, outcome="The agency stopped.")
+    return {
+        "escalation_raised": raise_one(),
+        "escalation_needs_information": asked,
+        "escalation_accepted": accepted,
+        "escalation_closed": closed,
+    }
+
+
+def _meeting(*, region: Region, group: SubRegionalGroup, la: LocalAuthority, pm: User) -> dict:
+    from governance import services_meetings as services
+
+    meeting = services.meeting_create(
+        actor=pm, region=region, scope="sub_regional", group=group, title="Group meeting", held_on=date(2026, 4, 14)
+    )
+    services.meeting_minutes_record(actor=pm, meeting=meeting, minutes="Agreed the caps.")
+    action = services.meeting_action_add(
+        actor=pm, meeting=meeting, description="Send leavers", due_on=date(2026, 5, 1), owner_la=la
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.services_mou import mou_version_add
+    from governance.services_pack import meeting_pack_notes_save
+
+    meeting_pack_notes_save(actor=pm, region=region, quarter="2026-Q2", notes="Caps hold.", la_notes={})
+    mou = mou_version_add(
+        actor=pm,
+        region=region,
+        dated=date(2026, 4, 1),
+        summary="First version",
+        document=SimpleUploadedFile("mou.pdf", b"%PDF-1.4 MOU", content_type="application/pdf"),
+    )
+    return {"meeting": meeting, "meeting_action": action, "mou_version": mou}
 
 
 def _placement_upload(*, msp: MSP, la: LocalAuthority) -> Upload:

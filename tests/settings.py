@@ -3,7 +3,10 @@ does), so running `pytest` directly works too. pytest-django still turns DEBUG o
 Subprocesses a test starts (the Celery worker) inherit the same choice."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# Files stored by tests (resources, escalation evidence, MOU documents) go to a throwaway directory.
+os.environ.setdefault("RIIA_MEDIA_ROOT", tempfile.mkdtemp(prefix="riia-test-media-"))
 
 from riia.settings import *  # noqa: E402, F403
