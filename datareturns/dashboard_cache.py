@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -29,25 +29,27 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from datareturns.models import BenchmarkSnapshot, QuarterlyReturn, RegionKpiSettings, ReturnDueDate
+from datareturns.benchmarks_selectors import scope_label_for
+from datareturns.models import BenchmarkSnapshot, QuarterlyReturn, RegionKpiSettings, ReturnDueDate, ScopeKind
 from riia.models import LocalAuthority, Region
 
 KEY_VERSION = 1
 
 
-def region_data_version(*, region: Region, scopes: Iterable[str]) -> tuple:
-    """One query: what the region dashboard's figures, RAG and notices are computed from."""
-    scopes = sorted(set(scopes))
+def region_data_version(*, region: Region) -> tuple:
+    """One query: what the region dashboard's figures, RAG and notices are computed from: the
+    England, region and LA snapshots (an LA snapshot records its LA's region), the region's returns,
+    KPI settings and due dates, and its LAs (their number and newest id)."""
     snapshots = BenchmarkSnapshot._meta.db_table
     returns, las = QuarterlyReturn._meta.db_table, LocalAuthority._meta.db_table
     kpis, due = RegionKpiSettings._meta.db_table, ReturnDueDate._meta.db_table
-    marks = ", ".join(["%s"] * len(scopes)) or "NULL"
+    shown = f"FROM {snapshots} WHERE scope IN (%s, %s) OR (kind = %s AND region_id = %s)"
     sql = f"""
         SELECT
-          (SELECT MAX(computed_at) FROM {snapshots} WHERE scope IN ({marks})),
-          (SELECT COUNT(computed_at) FROM {snapshots} WHERE scope IN ({marks})),
-          (SELECT MAX(queued_at) FROM {snapshots} WHERE scope IN ({marks})),
-          (SELECT COUNT(queued_at) FROM {snapshots} WHERE scope IN ({marks})),
+          (SELECT MAX(computed_at) {shown}),
+          (SELECT COUNT(computed_at) {shown}),
+          (SELECT MAX(queued_at) {shown}),
+          (SELECT COUNT(queued_at) {shown}),
           (SELECT MAX(r.updated_at) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
              WHERE l.region_id = %s),
           (SELECT COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id WHERE l.region_id = %s),
@@ -58,11 +60,22 @@ def region_data_version(*, region: Region, scopes: Iterable[str]) -> tuple:
           (SELECT COUNT(*) FROM {las} WHERE region_id = %s),
           (SELECT MAX(id) FROM {las} WHERE region_id = %s)
     """  # noqa: S608 (table names from our own models, values as parameters)
-    params = [*scopes, *scopes, *scopes, *scopes, *([region.pk] * 8)]
+    scopes = ["england", scope_label_for(kind=ScopeKind.REGION, region=region), ScopeKind.LA, region.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*scopes * 4, *([region.pk] * 8)])
         row = cursor.fetchone()
     return tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
+
+
+def region_las(*, region: Region, version: tuple, load: Callable[[], list[LocalAuthority]]) -> list[LocalAuthority]:
+    """The region's LAs (``load()``), kept beside the pages: keyed by their number and newest id from
+    the data version, so an LA added or moved shows at once (a rename within the entry's life)."""
+    key = f"riia:dashboard:region-las:{region.pk}:{version[-2]}:{version[-1]}"
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, settings.RIIA_DASHBOARD_CACHE_SECONDS)
+    return found
 
 
 def page_key(*, view: str, place: Any, query: str, visibility: Any, version: Any) -> str:

@@ -324,14 +324,16 @@ def _region_body(request: HttpRequest, region: Region, las: list[LocalAuthority]
 @require_GET
 def region(request: HttpRequest, slug: str) -> HttpResponse:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
-    las = selectors.region_dashboard_las(region=region)
-    _region_scope, _places, scopes = _region_places(region, las)
+    version = dashboard_cache.region_data_version(region=region)
+    las = dashboard_cache.region_las(
+        region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
+    )
     key = dashboard_cache.page_key(
         view="region",
         place=[region.pk, region.slug, region.name],
         query=request.GET.urlencode(),
         visibility=_region_visibility(request.user, region, las),
-        version=dashboard_cache.region_data_version(region=region, scopes=scopes),
+        version=version,
     )
     page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
     page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)

@@ -19,7 +19,7 @@ from riia.models import Membership, Role
 from riia.navigation import regions_in_navigation
 from riia.selectors import regions_visible_to
 from tests.datareturns.test_dashboards import _text, snapshots  # noqa: F401 (the fixture)
-from tests.riia.factories import person_with_role
+from tests.riia.factories import LocalAuthorityFactory, person_with_role
 
 
 def _page(user, region, **query) -> str:
@@ -136,3 +136,10 @@ def test_navigation_regions_of_someone_in_two_regions(workforce_lead, other_regi
     expected = list(regions_visible_to(user=workforce_lead).order_by("name"))
     assert len(expected) == 2
     assert regions_in_navigation(workforce_lead) == expected
+
+
+@pytest.mark.usefixtures("snapshots")
+def test_a_new_la_of_the_region_shows_at_once(programme_manager, region):
+    assert "Walsall" not in _page(programme_manager, region)
+    LocalAuthorityFactory(region=region, name="Walsall")
+    assert "Walsall" in _page(programme_manager, region)
