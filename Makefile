@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 BENCH_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riia_bench
 BENCH_PAGE_SECONDS ?= 20
+BENCH_PAGES_DATABASE_URL ?= $(DATABASE_URL)
 # The benchmark recompute's placements (empty: 1,000,000, or 10 x BENCH_ROWS below 100,000) and the
 # Redis its freshness run's real Celery worker reads.
 BENCH_RECOMPUTE_ROWS ?=
@@ -20,7 +21,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 migrate setup run test worker beat: export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format worker beat browser static migrate bench clean
+.PHONY: help setup run test lint format worker beat browser static migrate bench bench-pages clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -89,6 +90,14 @@ bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against ra
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 		$(MANAGE) bench --rows $(BENCH_ROWS) --page-seconds $(BENCH_PAGE_SECONDS) --redis-url "$(BENCH_REDIS_URL)" \
 		$(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
+
+# Only the page bench, on a database that already has data (e.g. `make migrate` + `manage.py demo`).
+bench-pages: $(VENV)/.installed ## Only the page bench, on the populated database BENCH_PAGES_DATABASE_URL names (BENCH_PAGE_SECONDS=)
+	@DATABASE_URL="$(BENCH_PAGES_DATABASE_URL)" REDIS_URL= DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+		$(MANAGE) bench --pages-only --page-seconds $(BENCH_PAGE_SECONDS)
 
 clean: ## Remove the virtualenv, node modules, built assets and the embedded database
 	rm -rf $(VENV) node_modules static/build staticfiles var

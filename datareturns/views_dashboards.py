@@ -11,21 +11,29 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
+from datareturns import dashboard_cache, kpis
 from datareturns import dashboards as d
-from datareturns import kpis
 from datareturns import selectors_dashboards as selectors
-from datareturns.benchmarks_selectors import benchmark_results_from, benchmark_rows_visible_to, scope_label_for
+from datareturns.benchmarks_selectors import (
+    Scope,
+    benchmark_results_from,
+    benchmark_rows_visible_to,
+    scope_label_for,
+)
 from datareturns.forms_dashboards import DashboardFilterForm, KpiSettingsForm
 from datareturns.models import ScopeKind
+from datareturns.rules import can_see_benchmark_pay
 from datareturns.selectors import spreadsheet_cell
 from datareturns.selectors_returns import due_date_for
 from datareturns.services_kpis import region_kpi_settings_update
 from riia.errors import DomainError
-from riia.models import Region
+from riia.models import LocalAuthority, Region
 from riia.selectors import region_get
 
 ENGLAND = d.Place("england", "England")
@@ -158,13 +166,42 @@ def _sorted(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     return present + sorted(blank, key=lambda r: r["la"].name)
 
 
+def _region_places(region: Region, las: list[LocalAuthority]) -> tuple[str, list[d.Place], list[str]]:
+    region_scope = scope_label_for(kind=ScopeKind.REGION, region=region)
+    places = [d.Place(scope_label_for(kind=ScopeKind.LA, local_authority=la), la.name) for la in las]
+    return region_scope, places, [region_scope, "england", *[p.scope for p in places]]
+
+
+def _region_visibility(user, region: Region, las: list[LocalAuthority]) -> list:
+    """Which of the page's scopes this person sees small-number pay figures of (the benchmark rules
+    themselves, scope by scope) and whether they may change the KPIs: everything about the body that
+    depends on who asks. People with the same answer see the same page."""
+    scopes = [
+        Scope(label="england", kind=ScopeKind.ENGLAND),
+        Scope(label=scope_label_for(kind=ScopeKind.REGION, region=region), kind=ScopeKind.REGION, region=region),
+        *[
+            Scope(
+                label=scope_label_for(kind=ScopeKind.LA, local_authority=la),
+                kind=ScopeKind.LA,
+                region=region,
+                group=la.group,
+                local_authority=la,
+            )
+            for la in las
+        ],
+    ]
+    pay = sorted(scope.label for scope in scopes if can_see_benchmark_pay(user, scope))
+    return [pay, user.has_perm("datareturns.manage_region_kpis", region)]
+
+
 def _region(request: HttpRequest, slug: str) -> dict:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
-    region_scope = scope_label_for(kind=ScopeKind.REGION, region=region)
+    return _region_context(request, region, selectors.region_dashboard_las(region=region))
+
+
+def _region_context(request: HttpRequest, region: Region, las: list[LocalAuthority]) -> dict:
+    region_scope, places, scopes = _region_places(region, las)
     form, quarter, role = _filters(request, _quarters(request, region_scope))
-    las = selectors.region_dashboard_las(region=region)
-    places = [d.Place(scope_label_for(kind=ScopeKind.LA, local_authority=la), la.name) for la in las]
-    scopes = [region_scope, "england", *[p.scope for p in places]]
     # The chosen role for the figures, all roles for the RAG status.
     roles = sorted({role, d.ALL_ROLES})
     results = d.by_scope(_results(request, scopes=scopes, quarters=[quarter], roles=roles)) if quarter else {}
@@ -260,12 +297,25 @@ def _region(request: HttpRequest, slug: str) -> dict:
 _REGION_COLUMNS = ("placements", "median_pay", "cap", "share_above_cap", "above_cap_unauthorised", "agency_rate")
 
 
+# The query parameters the region page reads; nothing else reaches its links or its cache key, so an
+# unknown parameter can neither change the page nor make new cache entries.
+REGION_PARAMS = ("quarter", "role", "sort", "order")
+
+
+def _known_query(request: HttpRequest) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name in REGION_PARAMS:
+        if name in request.GET:
+            query[name] = request.GET[name]
+    return query
+
+
 def _sort_links(request: HttpRequest, sort: str, descending: bool) -> dict[str, dict]:
     """Per sortable column: the link that sorts by it (reversing the order when it is the current
     sort) and its aria-sort value."""
     links = {}
     for key in SORTS:
-        query = request.GET.copy()
+        query = _known_query(request)
         query["sort"] = key
         query["order"] = "asc" if key == sort and descending else ("desc" if key == sort else "asc")
         state = ("descending" if descending else "ascending") if key == sort else "none"
@@ -273,9 +323,34 @@ def _sort_links(request: HttpRequest, sort: str, descending: bool) -> dict[str, 
     return links
 
 
+def _region_body(request: HttpRequest, region: Region, las: list[LocalAuthority]) -> dict:
+    """The parts of the page the cache keeps: the body as HTML (rendered without the request, so
+    with nothing of the person but what ``_region_visibility`` names), and what the frame needs."""
+    context = _region_context(request, region, las)
+    return {
+        "body": render_to_string("datareturns/dashboards/region_body.html", context),
+        "errors": bool(context["form"].errors),
+        "charts": bool(context["charts"]),
+    }
+
+
 @require_GET
 def region(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "datareturns/dashboard_region.html", _region(request, slug))
+    region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
+    version = dashboard_cache.region_data_version(region=region)
+    las = dashboard_cache.region_las(
+        region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
+    )
+    key = dashboard_cache.page_key(
+        view="region",
+        place=[region.pk, region.slug, region.name],
+        query=_known_query(request).urlencode(),
+        visibility=_region_visibility(request.user, region, las),
+        version=version,
+    )
+    page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
+    page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)
+    return render(request, "datareturns/dashboard_region.html", {"region": region, "page": page})
 
 
 @require_GET

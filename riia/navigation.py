@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from riia.models import Role
-from riia.rules import holds_any
-from riia.selectors import notifications_unread_for, regions_visible_to
+from riia.models import Region, Role
+from riia.rules import current_memberships, holds_any
+from riia.selectors import notifications_unread_for
 
 
 @dataclass(frozen=True)
@@ -18,11 +18,25 @@ class NavItem:
     active: bool
 
 
+def regions_in_navigation(user) -> list[Region]:
+    """``riia.selectors.regions_visible_to`` (the regions of a RIIA role, of an LA role's LA and of
+    an MSP role's LAs), from the memberships the request has already read instead of a query."""
+    regions: dict[int, Region] = {}
+    for m in current_memberships(user):
+        if m.region_id is not None:
+            regions[m.region_id] = m.region
+        if m.local_authority_id is not None:
+            regions[m.local_authority.region_id] = m.local_authority.region
+        if m.msp_id is not None:
+            regions.update((la.region_id, la.region) for la in m.msp.local_authorities.all())
+    return sorted(regions.values(), key=lambda r: (r.name, r.pk))
+
+
 def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    regions = list(regions_visible_to(user=user).order_by("name")[:3])
+    regions = regions_in_navigation(user)[:3]
     for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
     if regions:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import rules
+from django.utils.functional import LazyObject, empty
 
 from riia.models import Membership, Role
 
@@ -18,17 +19,28 @@ if TYPE_CHECKING:
     from riia.models import MSP, Agency, LocalAuthority, Region, SubRegionalGroup, User
 
 
+def _unwrapped(user):
+    """The user object itself behind ``request.user`` (a lazy object, whose own ``__dict__`` would
+    otherwise hold a second cache beside the one ``has_perm`` fills on the real object)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def current_memberships(user: User) -> list[Membership]:
     """The person's current memberships, read once per user object (i.e. once per request)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    user = _unwrapped(user)
     cached = user.__dict__.get("_current_memberships")
     if cached is None:
         cached = list(
             Membership.objects.current()
             .filter(user=user)
             .select_related("local_authority__region", "region", "group", "msp", "agency")
-            .prefetch_related("msp__local_authorities")
+            .prefetch_related("msp__local_authorities__region")
         )
         user.__dict__["_current_memberships"] = cached
     return cached
@@ -36,7 +48,7 @@ def current_memberships(user: User) -> list[Membership]:
 
 def forget_memberships(user: User) -> None:
     """Drop the per-object cache after memberships change."""
-    user.__dict__.pop("_current_memberships", None)
+    _unwrapped(user).__dict__.pop("_current_memberships", None)
 
 
 # --- What the person holds: every rule and scoped selector reads memberships through these ------

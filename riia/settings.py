@@ -140,6 +140,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a rendered dashboard body is kept at most (datareturns.dashboard_cache): entries are keyed by
+# a data version, so new figures show at once; this only bounds the life of an unused entry.
+RIIA_DASHBOARD_CACHE_SECONDS = env_int("RIIA_DASHBOARD_CACHE_SECONDS", 300)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -24,6 +24,16 @@ def _console_free_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_entries(settings):
+    """Each test reads only cache entries it wrote: a rolled-back database can repeat the ids and
+    times a cached dashboard was keyed by. A key prefix of its own, not a flush, because in services
+    mode the cache's Redis database is also Celery's broker."""
+    import uuid
+
+    settings.CACHES = {name: {**cache, "KEY_PREFIX": uuid.uuid4().hex} for name, cache in settings.CACHES.items()}
+
+
 def pytest_sessionstart(session):
     """In CI's services pass, refuse to run (and so skip the worker test) without the real services."""
     import os

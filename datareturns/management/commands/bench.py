@@ -2,9 +2,12 @@
 
     make bench                      # 100,000 rows
     make bench BENCH_ROWS=2000      # what CI runs, so the bench never rots
+    make bench-pages                # only the page bench, on the populated database DATABASE_URL names
 
 It makes its own database (the one DATABASE_URL names, which ``make bench`` sets from
-BENCH_DATABASE_URL), refuses one that already exists, and drops it at the end."""
+BENCH_DATABASE_URL), refuses one that already exists, and drops it at the end. With ``--pages-only`` it
+runs only the page bench, on the database DATABASE_URL names as it is (e.g. with ``manage.py demo``
+data), and changes nothing there but a session and, when the data has none, the benchmark snapshots."""
 
 import tempfile
 import time
@@ -48,6 +51,11 @@ class Command(BaseCommand):
             help="Seconds of load on each page in the page bench (default 20; 0 skips it)",
         )
         parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Only the page bench, on the existing database DATABASE_URL names (no bench database)",
+        )
+        parser.add_argument(
             "--recompute-rows",
             type=int,
             default=None,
@@ -58,7 +66,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, rows: int, seed: int, recompute_rows: int | None, redis_url: str, page_seconds: float, **options
+        self,
+        *args,
+        rows: int,
+        seed: int,
+        recompute_rows: int | None,
+        redis_url: str,
+        page_seconds: float,
+        pages_only: bool = False,
+        **options,
     ) -> None:
         limit = settings.DATARETURNS_UPLOAD_MAX_ROWS
         if not 1 <= rows <= limit:
@@ -66,6 +82,15 @@ class Command(BaseCommand):
         self._started = time.monotonic()
         if settings.DEBUG:
             self.stderr.write("Note: DJANGO_DEBUG is on, so debug overhead is measured too (make bench turns it off).")
+        if pages_only:
+            try:
+                pages = page_bench_run(seconds=page_seconds or 20.0, say=self._say)
+            except PageBenchError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write("")
+            self.stdout.write(f"{machine_description()}.")
+            self.stdout.write(page_bench_table(pages))
+            return
         try:
             with bench_database() as name, tempfile.TemporaryDirectory(prefix="riia-bench-") as directory:
                 self._say(f"Bench database {name} created.")

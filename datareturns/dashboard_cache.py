@@ -1,0 +1,96 @@
+"""The rendered body of a benchmarking dashboard, kept in Django's cache so that a page under load
+does not read and lay out the same snapshot rows again for every request (issue 11, Performance).
+
+An entry is shared only between requests that must show exactly the same page:
+
+* the same view and the same query string (quarter, role, sort, order and anything else echoed in
+  the page's links);
+* the same **visibility class**: the set of the page's scopes whose small-number pay figures the
+  rules (``datareturns.rules.can_see_benchmark_pay``) show this person unsuppressed, and whether they
+  may change the region's KPI thresholds. Two people with different classes never share an entry, so
+  one person's unsuppressed figures cannot reach another;
+* the same **data version**: read in one query from everything the body is computed from (the
+  snapshots shown, the region's returns, KPI settings and due dates, its LAs), so a recompute (new
+  ``computed_at``), a queued recompute, a sign-off, a reopening or a new threshold shows at once;
+* the same day (an unsigned return turns late with the date alone).
+
+Who may see the page at all is checked on every request before the cache is read. Entries also
+expire after ``RIIA_DASHBOARD_CACHE_SECONDS`` (a backstop for reference data renamed in place)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from datareturns.benchmarks_selectors import scope_label_for
+from datareturns.models import BenchmarkSnapshot, QuarterlyReturn, RegionKpiSettings, ReturnDueDate, ScopeKind
+from riia.models import LocalAuthority, Region
+
+KEY_VERSION = 1
+
+
+def region_data_version(*, region: Region) -> tuple:
+    """One query: what the region dashboard's figures, RAG and notices are computed from: the
+    England, region and LA snapshots (an LA snapshot records its LA's region), the region's returns,
+    KPI settings and due dates, and its LAs (their number and newest id)."""
+    snapshots = BenchmarkSnapshot._meta.db_table
+    returns, las = QuarterlyReturn._meta.db_table, LocalAuthority._meta.db_table
+    kpis, due = RegionKpiSettings._meta.db_table, ReturnDueDate._meta.db_table
+    shown = f"FROM {snapshots} WHERE scope IN (%s, %s) OR (kind = %s AND region_id = %s)"
+    sql = f"""
+        SELECT
+          (SELECT MAX(computed_at) {shown}),
+          (SELECT COUNT(computed_at) {shown}),
+          (SELECT MAX(queued_at) {shown}),
+          (SELECT COUNT(queued_at) {shown}),
+          (SELECT MAX(r.updated_at) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
+             WHERE l.region_id = %s),
+          (SELECT COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id WHERE l.region_id = %s),
+          (SELECT updated_at FROM {kpis} WHERE region_id = %s),
+          (SELECT COUNT(*) FROM {kpis} WHERE region_id = %s),
+          (SELECT MAX(set_at) FROM {due} WHERE region_id = %s),
+          (SELECT COUNT(*) FROM {due} WHERE region_id = %s),
+          (SELECT COUNT(*) FROM {las} WHERE region_id = %s),
+          (SELECT MAX(id) FROM {las} WHERE region_id = %s)
+    """  # noqa: S608 (table names from our own models, values as parameters)
+    scopes = ["england", scope_label_for(kind=ScopeKind.REGION, region=region), ScopeKind.LA, region.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scopes * 4, *([region.pk] * 8)])
+        row = cursor.fetchone()
+    return tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
+
+
+def region_las(*, region: Region, version: tuple, load: Callable[[], list[LocalAuthority]]) -> list[LocalAuthority]:
+    """The region's LAs (``load()``), kept beside the pages: keyed by their number and newest id from
+    the data version, so an LA added or moved shows at once (a rename within the entry's life)."""
+    key = f"riia:dashboard:region-las:{region.pk}:{version[-2]}:{version[-1]}"
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, settings.RIIA_DASHBOARD_CACHE_SECONDS)
+    return found
+
+
+def page_key(*, view: str, place: Any, query: str, visibility: Any, version: Any) -> str:
+    """The cache key: the view's name and a digest of everything the page depends on (the raw parts
+    can be long and hold any character)."""
+    parts = [KEY_VERSION, view, place, query, visibility, version, timezone.localdate().isoformat()]
+    digest = hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+    return f"riia:dashboard:{view}:{digest}"
+
+
+def cached_page(key: str, build: Callable[[], dict]) -> dict:
+    """The cached parts of a page, or ``build()``'s, stored for the next request with the same key."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    parts = build()
+    cache.set(key, parts, settings.RIIA_DASHBOARD_CACHE_SECONDS)
+    return parts
