@@ -26,7 +26,7 @@ from rates.models import (
 )
 from rates.selectors import region_role_grades
 from riia.errors import DomainError
-from riia.models import LocalAuthority, Region, Role, User
+from riia.models import LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import is_programme_manager_of
 from riia.selectors import people_in_region_las, people_with_la_role, people_with_region_role
 from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
@@ -280,6 +280,7 @@ def rate_card_publish(
             body=f"{region}'s programme manager has published a rate card taking effect on "
             f"{_fmt_date(effective_from)}. Check the new hourly caps before agreeing any placement.",
             url=reverse("rates:region", args=[region.slug]),
+            kind=NotificationKind.REGION,
         )
     return rate_card
 
@@ -397,6 +398,7 @@ def exemption_record(
         body=f"{region}'s programme manager recorded an exemption from the {role_grade} cap for {local_authority} "
         f"from {_fmt_date(starts_on)} to {_fmt_date(ends_on)}.",
         url=reverse("rates:region", args=[region.slug]),
+        kind=NotificationKind.OWN,
     )
     return exemption
 
@@ -423,6 +425,7 @@ def exemption_revoke(*, exemption: Exemption, actor: User, reason: str) -> Exemp
         subject=f"Exemption revoked: {exemption.role_grade} for {exemption.local_authority}",
         body=f"The exemption is revoked from now. Reason: {reason}",
         url=reverse("rates:region", args=[exemption.local_authority.region.slug]),
+        kind=NotificationKind.OWN,
     )
     return exemption
 
@@ -451,6 +454,7 @@ def exemptions_warn_ending(*, today: date | None = None) -> int:
             body=f"The exemption allowing up to £{exemption.hourly_rate} an hour ends on {_fmt_date(exemption.ends_on)}. "
             f"After that the {exemption.role_grade} cap applies. The agreed plan: {exemption.plan}",
             url=reverse("rates:region", args=[exemption.local_authority.region.slug]),
+            kind=NotificationKind.OWN,
         )
         exemption.ending_warning_sent_at = timezone.now()
         exemption.save(update_fields=["ending_warning_sent_at"])

@@ -6,7 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from riia.models import MSP, ApiKey, LocalAuthority, Membership, Notification, Region, Role, User
+from riia.models import (
+    MSP,
+    ApiKey,
+    LocalAuthority,
+    Membership,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Region,
+    Role,
+    User,
+)
 from riia.rules import current_memberships
 
 
@@ -74,6 +85,12 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 
 def notifications_unread_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def notification_deliveries_for(*, user: User) -> dict[str, str]:
+    """Each kind of event with how ``user`` is told about it (their choice, or the kind's default)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind, NotificationKind.default_delivery(kind)) for kind in NotificationKind.values}
 
 
 # --- API keys -------------------------------------------------------------------------------

@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "riia.tasks.notification_emails_retry_unsent",
         "schedule": crontab(minute="*/15"),
     },
+    # The daily digest of notifications people chose to receive in one email (region-wide news by default).
+    "notifications-daily-digest": {
+        "task": "riia.tasks.notification_digests_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Exemptions: warn 14 days before the end, then mark expired once the end date has passed.
     "rates-exemptions-expire": {"task": "rates.tasks.exemptions_expire_task", "schedule": crontab(hour=6, minute=0)},
     "rates-exemptions-warn-ending": {
