@@ -188,6 +188,7 @@ def case_study_submit(*, case_study: CaseStudy, actor: User) -> CaseStudy:
         + (" again after changes." if resubmitted else "."),
         url=_url(case_study),
         kind=NotificationKind.ACTION,
+        about=case_study,
     )
     return case_study
 
@@ -226,6 +227,7 @@ def case_study_publish(*, case_study: CaseStudy, actor: User) -> CaseStudy:
         body=f"Your case study is published and {audience} can now read it.",
         url=_url(case_study),
         kind=NotificationKind.OWN,
+        about=case_study,
     )
     return case_study
 
@@ -250,6 +252,7 @@ def case_study_return(*, case_study: CaseStudy, actor: User, comments: str) -> C
         body=f"The programme manager returned your case study with comments:\n\n{case_study.review_comments}",
         url=_url(case_study),
         kind=NotificationKind.ACTION,
+        about=case_study,
     )
     return case_study
 

@@ -245,6 +245,7 @@ def return_submit(*, actor: User, quarterly_return: QuarterlyReturn) -> Quarterl
         body=f"{actor.full_name} submitted it. Check the figures and sign it off; it is then locked.",
         url=return_url(quarterly_return),
         kind=NotificationKind.ACTION,
+        about=quarterly_return,
     )
     return quarterly_return
 
@@ -280,6 +281,7 @@ def return_sign_off(*, actor: User, quarterly_return: QuarterlyReturn) -> Quarte
         body=f"{actor.full_name} signed it off as DCS. It is now locked.",
         url=return_url(quarterly_return),
         kind=NotificationKind.OWN,
+        about=quarterly_return,
     )
     _send_signal_on_commit(signals.return_signed_off, quarterly_return)
     return quarterly_return
@@ -320,6 +322,7 @@ def return_reopen(*, actor: User, quarterly_return: QuarterlyReturn, reason: str
         body=f"{actor.full_name} reopened it: {reason}\nChange it, submit it again and sign it off again.",
         url=return_url(quarterly_return),
         kind=NotificationKind.ACTION,
+        about=quarterly_return,
     )
     _send_signal_on_commit(signals.return_reopened, quarterly_return)
     return quarterly_return

@@ -388,6 +388,11 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True, help_text="Where in the service to act on it.")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices, default=NotificationKind.OWN)
+    # What it is about, and that object's status when it was sent: the notifications page says when
+    # the object has moved on since ("This request has since been approved").
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    about_id = models.CharField(max_length=64, blank=True)
+    about_status = models.CharField(max_length=40, blank=True)
     delivery = models.CharField(
         max_length=20, choices=NotificationDelivery.choices, default=NotificationDelivery.IMMEDIATELY
     )

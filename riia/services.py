@@ -109,17 +109,36 @@ def notification_send(
     body: str = "",
     url: str = "",
     kind: str = NotificationKind.OWN,
+    about: models.Model | None = None,
 ) -> list[Notification]:
     """Tell people something in the service; email it once the transaction commits to those who want
     this ``kind`` straight away. The daily digest (``notification_digest_send``) emails the others who
-    chose it; "in the service only" is never emailed."""
+    chose it; "in the service only" is never emailed. ``about`` (with a ``status``) lets the
+    notifications page say when that object has moved on since."""
     from riia.tasks import notification_email_send_task
 
     unique = {user.pk: user for user in recipients if user.is_active}
     deliveries = notification_deliveries(users=unique.values(), kind=kind)
+    about_fields = (
+        {
+            "about_type": ContentType.objects.get_for_model(about),
+            "about_id": str(about.pk),
+            "about_status": str(getattr(about, "status", "")),
+        }
+        if about is not None
+        else {}
+    )
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, subject=subject, body=body, url=url, kind=kind, delivery=deliveries[pk])
+            Notification(
+                recipient=user,
+                subject=subject,
+                body=body,
+                url=url,
+                kind=kind,
+                delivery=deliveries[pk],
+                **about_fields,
+            )
             for pk, user in unique.items()
         ]
     )

@@ -67,11 +67,11 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "riia/notifications.html",
-        {"notifications": selectors.notifications_for(user=request.user)[:100]},
-    )
+    notifications = list(selectors.notifications_for(user=request.user)[:100])
+    moved_on = selectors.notifications_moved_on(notifications=notifications)
+    for notification in notifications:
+        notification.moved_on = moved_on.get(notification.pk, "")
+    return render(request, "riia/notifications.html", {"notifications": notifications})
 
 
 @require_http_methods(["GET", "POST"])

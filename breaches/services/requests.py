@@ -243,6 +243,7 @@ def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> Brea
         ),
         url=_url(breach_request),
         kind=NotificationKind.ACTION,
+        about=breach_request,
     )
     return breach_request
 
@@ -303,6 +304,7 @@ def breach_request_sign(
             body=f"The DCS and chief executive of {la} have signed it. As {who}, approve, reject or return it.",
             url=_url(breach_request),
             kind=NotificationKind.ACTION,
+            about=breach_request,
         )
         return breach_request
     return _record_decision(
@@ -349,6 +351,7 @@ def _record_decision(
         + f".\n\n{figures}",
         url=_url(breach_request),
         kind=NotificationKind.OWN,
+        about=breach_request,
     )
     notification_send(
         recipients=people_in_region_las(region=la.region).exclude(pk__in=own_people.values("pk")),
@@ -359,6 +362,7 @@ def _record_decision(
         "the region's rates stay in step.",
         url=_url(breach_request),
         kind=NotificationKind.REGION,
+        about=breach_request,
     )
     return breach_request
 
@@ -483,6 +487,7 @@ def breach_request_return(*, breach_request: BreachRequest, actor: User, comment
         body=f"{actor.full_name} returned it: {comment}",
         url=_url(breach_request),
         kind=NotificationKind.ACTION,
+        about=breach_request,
     )
     return breach_request
 
@@ -507,6 +512,7 @@ def breach_request_withdraw(*, breach_request: BreachRequest, actor: User) -> Br
             body=f"{actor.full_name} withdrew it; nothing more is needed from you.",
             url=_url(breach_request),
             kind=NotificationKind.OWN,
+            about=breach_request,
         )
     return breach_request
 
