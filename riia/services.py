@@ -150,15 +150,10 @@ def notification_send(
 def help_contact_for(user: User) -> str:
     """Who a person contacts for help: their region's help contact (the first, by name, of their
     regions that has one), or their region's programme manager in general terms."""
-    from riia.rules import member_region_ids
+    from riia.rules import member_help_contacts
 
-    contacts = (
-        Region.objects.filter(pk__in=member_region_ids(user))
-        .exclude(help_contact="")
-        .order_by("name")
-        .values_list("help_contact", flat=True)
-    )
-    return next(iter(contacts), "") or "your region's programme manager"
+    contacts = member_help_contacts(user)
+    return contacts[0][1] if contacts else "your region's programme manager"
 
 
 def _email_signature(user: User) -> str:
@@ -366,6 +361,7 @@ REGION_SETTINGS = (
     "cool_off_exceptions",
     "breach_decision_level",
     "regional_decision_required",
+    "help_contact",
 )
 
 
@@ -379,6 +375,7 @@ def region_settings_update(
     breach_decision_level: str,
     regional_decision_required: bool,
     cool_off_exceptions: list[str] | None = None,
+    help_contact: str | None = None,
 ) -> Region:
     """Change a region's MOU settings. ``cool_off_exceptions`` (leave reasons that do not start the
     cool-off period) is left as it is when not given."""
@@ -403,6 +400,8 @@ def region_settings_update(
     region.cool_off_months = cool_off_months
     region.breach_decision_level = breach_decision_level
     region.regional_decision_required = regional_decision_required
+    if help_contact is not None:
+        region.help_contact = help_contact.strip()
     after = snapshot(region, REGION_SETTINGS)
     if after != before:
         region.save(update_fields=list(REGION_SETTINGS))

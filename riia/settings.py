@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "riia.context_processors.service",
                 "riia.context_processors.session_timeout",
+                "riia.context_processors.help_contacts",
             ],
             "builtins": ["riia.templatetags.govuk"],
         },
