@@ -106,6 +106,18 @@ class BreachRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.local_authority}: {self.role_grade} at £{self.proposed_rate}/h"
 
+    # What a notification about a request says once the request has moved on to this status
+    # (riia.selectors.notifications_moved_on).
+    MOVED_ON = {
+        BreachRequestStatus.DRAFT: "This request has since been changed back to a draft.",
+        BreachRequestStatus.AWAITING_SIGNATURES: "This request has since been sent again for signatures.",
+        BreachRequestStatus.RETURNED: "This request has since been returned for changes.",
+        BreachRequestStatus.AWAITING_DECISION: "This request has since been signed and is waiting for a decision.",
+        BreachRequestStatus.APPROVED: "This request has since been decided: it was approved.",
+        BreachRequestStatus.REJECTED: "This request has since been decided: it was rejected.",
+        BreachRequestStatus.WITHDRAWN: "This request has since been withdrawn.",
+    }
+
     @property
     def region(self) -> Region:
         return self.local_authority.region

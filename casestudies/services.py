@@ -23,7 +23,7 @@ from casestudies.rules import (
     is_la_writer,
 )
 from riia.errors import DomainError
-from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
+from riia.models import MSP, Agency, LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import is_programme_manager_of
 from riia.selectors import people_with_region_role
 from riia.services import audit_record, notification_send, required_text, snapshot
@@ -187,6 +187,8 @@ def case_study_submit(*, case_study: CaseStudy, actor: User) -> CaseStudy:
         body=f"{case_study.author_la or case_study.region} sent a case study for review"
         + (" again after changes." if resubmitted else "."),
         url=_url(case_study),
+        kind=NotificationKind.ACTION,
+        about=case_study,
     )
     return case_study
 
@@ -224,6 +226,8 @@ def case_study_publish(*, case_study: CaseStudy, actor: User) -> CaseStudy:
         subject=f"Case study published: {case_study.title}",
         body=f"Your case study is published and {audience} can now read it.",
         url=_url(case_study),
+        kind=NotificationKind.OWN,
+        about=case_study,
     )
     return case_study
 
@@ -247,6 +251,8 @@ def case_study_return(*, case_study: CaseStudy, actor: User, comments: str) -> C
         subject=f"Case study returned: {case_study.title}",
         body=f"The programme manager returned your case study with comments:\n\n{case_study.review_comments}",
         url=_url(case_study),
+        kind=NotificationKind.ACTION,
+        about=case_study,
     )
     return case_study
 

@@ -42,7 +42,7 @@ from datareturns.validation import (
     validate_placement,
 )
 from datareturns.writers import PlacementWriter, leavers_upsert
-from riia.models import MSP, Agency, LocalAuthority, Membership, Role, User
+from riia.models import MSP, Agency, LocalAuthority, Membership, NotificationKind, Role, User
 from riia.services import audit_record, notification_send
 
 MAX_ERRORS = 1000
@@ -553,6 +553,7 @@ def _notify_upload(*, source: UploadSource, upload: Upload, suggested: Counter) 
                 "Each is suggested for the breach register for the programme manager to confirm or dismiss."
             ),
             url=url + f"&local_authority={la.old_code}",
+            kind=NotificationKind.ACTION,
         )
 
 

@@ -43,7 +43,7 @@ from datareturns.selectors_returns import (
 )
 from rates.models import CoreJobType
 from riia.errors import DomainError
-from riia.models import Agency, LocalAuthority, Region, Role, User
+from riia.models import Agency, LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import forget_memberships, is_dcs_of, is_programme_manager_of, is_workforce_lead_of
 from riia.selectors import people_with_la_role, people_with_region_role
 from riia.services import audit_record, notification_send, required_text, snapshot
@@ -244,6 +244,8 @@ def return_submit(*, actor: User, quarterly_return: QuarterlyReturn) -> Quarterl
         subject=f"The {quarterly_return.quarter} quarterly return of {la} is waiting for your sign-off",
         body=f"{actor.full_name} submitted it. Check the figures and sign it off; it is then locked.",
         url=return_url(quarterly_return),
+        kind=NotificationKind.ACTION,
+        about=quarterly_return,
     )
     return quarterly_return
 
@@ -278,6 +280,8 @@ def return_sign_off(*, actor: User, quarterly_return: QuarterlyReturn) -> Quarte
         subject=f"The {quarterly_return.quarter} quarterly return of {la} is signed off",
         body=f"{actor.full_name} signed it off as DCS. It is now locked.",
         url=return_url(quarterly_return),
+        kind=NotificationKind.OWN,
+        about=quarterly_return,
     )
     _send_signal_on_commit(signals.return_signed_off, quarterly_return)
     return quarterly_return
@@ -317,6 +321,8 @@ def return_reopen(*, actor: User, quarterly_return: QuarterlyReturn, reason: str
         subject=f"The {quarterly_return.quarter} quarterly return of {la} was reopened",
         body=f"{actor.full_name} reopened it: {reason}\nChange it, submit it again and sign it off again.",
         url=return_url(quarterly_return),
+        kind=NotificationKind.ACTION,
+        about=quarterly_return,
     )
     _send_signal_on_commit(signals.return_reopened, quarterly_return)
     return quarterly_return
@@ -380,6 +386,7 @@ def _remind(la: LocalAuthority, *, quarter: str, due_on: date, by: str = "") -> 
         subject=subject,
         body=f"{sender}The workforce lead completes and submits the return; the DCS signs it off.",
         url=url,
+        kind=NotificationKind.ACTION,
     )
     return len(notifications)
 
@@ -485,5 +492,6 @@ def returns_notify_received_after_sign_off(*, upload: Upload) -> int:
                 "The programme manager can reopen the return if it must change."
             ),
             url=return_url(r),
+            kind=NotificationKind.OWN,
         )
     return len(affected)

@@ -16,7 +16,7 @@ from casestudies.services import CaseStudyData, case_study_create, resource_file
 from governance.models import Escalation, EscalationEntry, EscalationStatus
 from governance.rules import can_raise_escalation, is_escalation_handler, is_escalation_raiser
 from riia.errors import DomainError
-from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
+from riia.models import MSP, Agency, LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import current_memberships
 from riia.selectors import people_holding, people_with_region_role
 from riia.services import audit_record, notification_send, required_text, snapshot
@@ -113,6 +113,7 @@ def escalation_raise(*, actor: User, data: EscalationData) -> Escalation:
     notification_send(
         recipients=_handlers(data.region),
         subject=f"Escalation raised: {escalation.get_kind_display()}",
+        kind=NotificationKind.ACTION,
         body=f"{escalation.raised_for} raised an escalation ({escalation.reference}) for {data.region}.",
         url=_url(escalation),
     )
@@ -239,6 +240,7 @@ def escalation_share_with_region(*, actor: User, escalation: Escalation, region:
     notification_send(
         recipients=_handlers(region),
         subject=f"Escalation shared with you by {escalation.region}",
+        kind=NotificationKind.ACTION,
         body=f"The programme manager of {escalation.region} shared escalation {escalation.reference} with {region}.",
         url=_url(escalation),
     )
@@ -272,6 +274,7 @@ def escalation_outcome_share(*, actor: User, escalation: Escalation) -> Escalati
     notification_send(
         recipients=people_holding(roles=Role.msp_roles(), msp__in=msps),
         subject=f"Escalation outcome shared by {escalation.region}",
+        kind=NotificationKind.REGION,
         body=f"{escalation.get_kind_display()}: {escalation.outcome}",
         url=reverse("governance:outcomes"),
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance.models import Meeting, MeetingAction, MeetingAttendee
 from governance.rules import can_complete_action, can_create_meeting, can_run_meeting, is_meeting_chair
 from riia.errors import DomainError
-from riia.models import LocalAuthority, Region, Role, SubRegionalGroup, User
+from riia.models import LocalAuthority, NotificationKind, Region, Role, SubRegionalGroup, User
 from riia.rules import is_programme_manager_of, is_sub_regional_lead_of
 from riia.selectors import people_holding, people_with_la_role
 from riia.services import audit_record, notification_send, required_text
@@ -151,6 +151,7 @@ def meeting_minutes_approve(*, actor: User, meeting: Meeting) -> Meeting:
         notification_send(
             recipients=_other_groups_audience(meeting),
             subject=f"Minutes approved: {meeting.group} – {meeting.title}",
+            kind=NotificationKind.REGION,
             body=f"The approved minutes of {meeting.group}'s meeting on {meeting.held_on:%d %B %Y} are shared "
             f"with every group in {meeting.region}.",
             url=_url(meeting),
@@ -187,6 +188,7 @@ def meeting_action_add(
     notification_send(
         recipients=_owners(action),
         subject=f"Action for you from {meeting.title}",
+        kind=NotificationKind.ACTION,
         body=f"{description}\n\nDue {due_on:%d %B %Y}.",
         url=_url(meeting),
     )
@@ -244,6 +246,7 @@ def _remind_one(pk: int, today: date) -> int:
     notification_send(
         recipients=_owners(action),
         subject=f"Overdue action from {action.meeting.title}",
+        kind=NotificationKind.ACTION,
         body=f"{action.description}\n\nIt was due on {action.due_on:%d %B %Y}.",
         url=_url(action.meeting),
     )

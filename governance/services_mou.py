@@ -13,7 +13,7 @@ from django.utils import timezone
 from casestudies.services import resource_file_check
 from governance.models import MouSignature, MouVersion
 from riia.errors import DomainError
-from riia.models import LocalAuthority, Region, Role, User
+from riia.models import LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import is_chief_executive_of, is_dcs_of, is_programme_manager_of
 from riia.selectors import people_in_region_las
 from riia.services import audit_record, notification_send, require_programme_manager, required_text
@@ -44,6 +44,7 @@ def mou_version_add(*, actor: User, region: Region, dated: date, summary: str, d
     notification_send(
         recipients=people_in_region_las(region=region, roles=[Role.DCS, Role.CHIEF_EXECUTIVE]),
         subject=f"New version of the {region} MOU to sign",
+        kind=NotificationKind.ACTION,
         body=f"Version {number} ({dated:%d %B %Y}): {summary}",
     )
     return version

@@ -10,7 +10,7 @@ from datareturns.selectors_returns import is_quarter
 from governance.models import MeetingPack
 from governance.selectors_pack import pack_audience
 from riia.errors import DomainError
-from riia.models import Region, User
+from riia.models import NotificationKind, Region, User
 from riia.services import audit_record, notification_send, require_programme_manager
 
 
@@ -53,6 +53,7 @@ def meeting_pack_share(*, actor: User, region: Region, quarter: str) -> MeetingP
     notification_send(
         recipients=pack_audience(region=region),
         subject=f"MSP meeting pack for {region}, {quarter}",
+        kind=NotificationKind.REGION,
         body=f"The programme manager of {region} shared the quarterly MSP meeting pack for {quarter}.",
         url=reverse("meetings:pack", args=[region.slug, quarter]),
     )

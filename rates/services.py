@@ -18,6 +18,7 @@ from rates.models import (
     EXEMPTION_WARNING_DAYS,
     MAX_HOURLY_RATE,
     CoreJobType,
+    EngagementType,
     Exemption,
     PriceCap,
     RateCard,
@@ -26,9 +27,9 @@ from rates.models import (
 )
 from rates.selectors import region_role_grades
 from riia.errors import DomainError
-from riia.models import LocalAuthority, Region, Role, User
+from riia.models import LocalAuthority, NotificationKind, Region, Role, User
 from riia.rules import is_programme_manager_of
-from riia.selectors import people_in_region_las, people_with_la_role, people_with_region_role
+from riia.selectors import people_holding, people_in_region_las, people_with_la_role, people_with_region_role
 from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -274,14 +275,40 @@ def rate_card_publish(
         after={"status": rate_card.status, "effective_from": effective_from, "caps": _lines_snapshot(rate_card)},
     )
     if notify:
+        body = (
+            f"{region}'s programme manager has published a rate card taking effect on "
+            f"{_fmt_date(effective_from)}. Check the new hourly caps before agreeing any placement.\n\n"
+            + _rate_card_rates_text(lines=lines, previous=latest)
+            + (f"\n\nNotes from the programme manager: {rate_card.notes}" if rate_card.notes else "")
+        )
         notification_send(
-            recipients=people_in_region_las(region=region),
+            # The region's LAs, and the MSPs serving them, who price placements against the caps.
+            recipients=[
+                *people_in_region_las(region=region),
+                *people_holding(roles=Role.msp_roles(), msp__local_authorities__region=region),
+            ],
             subject=f"New price caps for {region} from {_fmt_date(effective_from)}",
-            body=f"{region}'s programme manager has published a rate card taking effect on "
-            f"{_fmt_date(effective_from)}. Check the new hourly caps before agreeing any placement.",
+            body=body,
             url=reverse("rates:region", args=[region.slug]),
+            kind=NotificationKind.REGION,
         )
     return rate_card
+
+
+def _rate_card_rates_text(*, lines: list[RateCardLine], previous: Mapping[int, PriceCap]) -> str:
+    """The new caps, one role a line, by engagement type (limited company and umbrella share the cap;
+    PAYE's is the same cap without employer costs), with the cap each replaces."""
+    ltd = f"{EngagementType.LIMITED_COMPANY.label} or {EngagementType.UMBRELLA.label.lower()}"
+    paye = EngagementType.PAYE.label
+    rows = []
+    for line in lines:
+        before = previous.get(line.role_grade_id)
+        was = f" (was £{before.hourly_rate})" if before is not None else " (new)"
+        rows.append(
+            f"- {line.role_grade.name}: {ltd} £{line.hourly_rate} an hour{was}; "
+            f"{paye} £{paye_equivalent(line.hourly_rate)} an hour"
+        )
+    return "The new hourly caps:\n" + "\n".join(rows)
 
 
 @transaction.atomic
@@ -397,6 +424,7 @@ def exemption_record(
         body=f"{region}'s programme manager recorded an exemption from the {role_grade} cap for {local_authority} "
         f"from {_fmt_date(starts_on)} to {_fmt_date(ends_on)}.",
         url=reverse("rates:region", args=[region.slug]),
+        kind=NotificationKind.OWN,
     )
     return exemption
 
@@ -423,6 +451,7 @@ def exemption_revoke(*, exemption: Exemption, actor: User, reason: str) -> Exemp
         subject=f"Exemption revoked: {exemption.role_grade} for {exemption.local_authority}",
         body=f"The exemption is revoked from now. Reason: {reason}",
         url=reverse("rates:region", args=[exemption.local_authority.region.slug]),
+        kind=NotificationKind.OWN,
     )
     return exemption
 
@@ -451,6 +480,7 @@ def exemptions_warn_ending(*, today: date | None = None) -> int:
             body=f"The exemption allowing up to £{exemption.hourly_rate} an hour ends on {_fmt_date(exemption.ends_on)}. "
             f"After that the {exemption.role_grade} cap applies. The agreed plan: {exemption.plan}",
             url=reverse("rates:region", args=[exemption.local_authority.region.slug]),
+            kind=NotificationKind.OWN,
         )
         exemption.ending_warning_sent_at = timezone.now()
         exemption.save(update_fields=["ending_warning_sent_at"])

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from riia.models import MSP, Agency, ApiKey, LocalAuthority, Region, Role, SubRegionalGroup, User
-from riia.services import membership_grant
+from riia.services import membership_grant, region_settings_update
 from riia.services_keys import api_key_create
 
 DEMO_DOMAIN = "demo.riia.test"
@@ -102,7 +102,8 @@ EXAMPLES = [
     (f"viewer.coventry@{DEMO_DOMAIN}", "viewer, Coventry"),
     (f"pm.west-midlands@{DEMO_DOMAIN}", "programme manager, West Midlands"),
     (f"pm.london@{DEMO_DOMAIN}", "programme manager, London"),
-    (f"srl.north-central-london@{DEMO_DOMAIN}", "sub-regional lead, North Central London"),
+    # London decides sub-regionally; Bexley's demo request waits for this group's lead (breaches/demo.py).
+    (f"srl.south-east-london@{DEMO_DOMAIN}", "sub-regional lead, South East London (has a request to decide)"),
     (f"member.london@{DEMO_DOMAIN}", "RIIA member, London"),
     (f"uploader.demo-msp-midlands@{DEMO_DOMAIN}", "MSP uploader"),
     (f"viewer.demo-msp-london@{DEMO_DOMAIN}", "MSP viewer"),
@@ -151,6 +152,18 @@ def demo_load(*, reset_password: bool = False) -> DemoResult:
     for group in SubRegionalGroup.objects.filter(region__in=regions.values()):
         lead = people.get(f"srl.{group.slug}", f"Demo Sub-regional Lead ({group.name})", "DCS and sub-regional chair")
         membership_grant(user=lead, role=Role.SUB_REGIONAL_LEAD, organisation=group, actor=None)
+
+    for region in regions.values():
+        if not region.help_contact:
+            region_settings_update(
+                region=region,
+                actor=None,
+                programme_body=region.programme_body,
+                cool_off_months=region.cool_off_months,
+                breach_decision_level=region.breach_decision_level,
+                regional_decision_required=region.regional_decision_required,
+                help_contact=f"Demo Programme Manager ({region.name}), pm.{region.slug}@{DEMO_DOMAIN}",
+            )
 
     las = list(LocalAuthority.objects.filter(region__in=regions.values()).select_related("region"))
     for la in las:

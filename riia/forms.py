@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 
 from riia.errors import DomainError
+from riia.models import NotificationDelivery, NotificationKind
 
 _WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -259,3 +260,24 @@ class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
         self.fields["new_password1"].help_text = "At least 12 characters. Avoid a password you use elsewhere."
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+def _delivery_field(kind: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=NotificationKind(kind).label,
+        choices=NotificationDelivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how you want to be told about this",
+            "invalid_choice": "Select how you want to be told about this",
+        },
+    )
+
+
+class NotificationPreferencesForm(GovukForm):
+    """One set of radios per kind of event (the field names are the NotificationKind values): straight
+    away, in the daily digest, or in the service only."""
+
+    action = _delivery_field(NotificationKind.ACTION)
+    own = _delivery_field(NotificationKind.OWN)
+    region = _delivery_field(NotificationKind.REGION)

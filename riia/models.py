@@ -127,6 +127,12 @@ class Region(models.Model):
         default=True,
         help_text="Whether a regional (or sub-regional) decision follows the DCS and chief executive sign-off.",
     )
+    help_contact = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who people in the region contact for help, shown in the page footer and in every email, "
+        "e.g. 'Jane Smith, RIIA programme manager, riia@example.gov.uk, 020 7946 0000'.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -354,23 +360,78 @@ class Membership(models.Model):
         return self.ended_at is None
 
 
+class NotificationKind(models.TextChoices):
+    """The kinds of event a person chooses how to be told about."""
+
+    ACTION = "action", "Something waits for you: a signature, a decision, a sign-off or a review"
+    OWN = "own", "News about your own organisation: its requests decided, returns, exemptions and case studies"
+    REGION = "region", "News from across the region: other councils' breach decisions and new rate cards"
+
+    @classmethod
+    def default_delivery(cls, kind: str) -> str:
+        """Region-wide news comes as a daily digest; a person's own business comes at once."""
+        return NotificationDelivery.DIGEST if kind == cls.REGION else NotificationDelivery.IMMEDIATELY
+
+
+class NotificationDelivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "By email straight away"
+    DIGEST = "digest", "In one daily email (a digest)"
+    IN_SERVICE = "in_service", "In the service only, no email"
+
+
 class Notification(models.Model):
-    """Something a person is told about, in the service and by email."""
+    """Something a person is told about, in the service and by email (straight away, in the daily
+    digest, or not at all: ``delivery`` is the person's preference for ``kind`` when it was created)."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True, help_text="Where in the service to act on it.")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices, default=NotificationKind.OWN)
+    # What it is about, and that object's status when it was sent: the notifications page says when
+    # the object has moved on since ("This request has since been approved").
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    about_id = models.CharField(max_length=64, blank=True)
+    about_status = models.CharField(max_length=40, blank=True)
+    delivery = models.CharField(
+        max_length=20, choices=NotificationDelivery.choices, default=NotificationDelivery.IMMEDIATELY
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient"],
+                name="notification_digest_due_idx",
+                condition=Q(delivery="digest", emailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to be told about one kind of event. No row: the kind's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=20, choices=NotificationDelivery.choices)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} — {self.get_delivery_display()}"
 
 
 class AuditRecord(models.Model):

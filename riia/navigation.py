@@ -35,7 +35,8 @@ def regions_in_navigation(user) -> list[Region]:
 def navigation_for(user, path: str) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    items: list[tuple[str, str]] = [("Home", reverse("home"))]
+    # Home is the service name's link at the start of the bar, as in GOV.UK's service navigation.
+    items: list[tuple[str, str]] = []
     regions = regions_in_navigation(user)[:3]
     for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
@@ -49,13 +50,15 @@ def navigation_for(user, path: str) -> list[NavItem]:
     if user.has_perm("datareturns.use_placement_data"):
         items.append(("Placements", reverse("datareturns:placement-list")))
     if user.has_perm("datareturns.use_returns"):
-        items.append(("Quarterly returns", reverse("returns:index")))
+        items.append(("Returns", reverse("returns:index")))
     if la_or_region_staff:
         items.append(("Case studies", reverse("casestudies:index")))
     items.append(("Benchmarks", reverse("dashboards:england")))
     if regions and user.has_perm("governance.view_region_governance", regions[0]):
         items.append(("Governance", reverse("meetings:region", args=[regions[0].slug])))
-    if user.has_perm("governance.add_escalation"):
+    # LA and region staff reach escalations from the governance page (the bar stays on one line at
+    # 1280 px); for MSP people and agency contacts they are the way in.
+    if user.has_perm("governance.add_escalation") and not la_or_region_staff:
         items.append(("Escalations", reverse("governance:escalation-list")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))

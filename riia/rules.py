@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import rules
 from django.utils.functional import LazyObject, empty
 
-from riia.models import Membership, Role
+from riia.models import Membership, Region, Role
 
 if TYPE_CHECKING:
-    from riia.models import MSP, Agency, LocalAuthority, Region, SubRegionalGroup, User
+    from riia.models import MSP, Agency, LocalAuthority, SubRegionalGroup, User
 
 
 def _unwrapped(user):
@@ -117,6 +117,24 @@ def member_region_ids(user: User) -> set[int]:
         if m.msp_id:
             ids.update(la.region_id for la in m.msp.local_authorities.all())
     return ids
+
+
+def member_help_contacts(user: User) -> list[tuple[str, str]]:
+    """(region name, help contact) for each of the person's regions that has one, by region name.
+    Read from the memberships already loaded (no query) except for MSP people, whose regions come
+    through the LAs their MSP serves."""
+    regions: dict[int, Region] = {}
+    msp_region_ids: set[int] = set()
+    for m in current_memberships(user):
+        if m.region_id:
+            regions[m.region_id] = m.region
+        if m.local_authority_id:
+            regions[m.local_authority.region_id] = m.local_authority.region
+        if m.msp_id:
+            msp_region_ids.update(la.region_id for la in m.msp.local_authorities.all())
+    if msp_region_ids - set(regions):
+        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=msp_region_ids - set(regions)))
+    return sorted((r.name, r.help_contact) for r in regions.values() if r.help_contact)
 
 
 def _has_la_role(user: User, la: LocalAuthority, roles: list[str]) -> bool:

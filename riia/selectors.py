@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from riia.models import MSP, ApiKey, LocalAuthority, Membership, Notification, Region, Role, User
+from riia.models import (
+    MSP,
+    ApiKey,
+    LocalAuthority,
+    Membership,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Region,
+    Role,
+    User,
+)
 from riia.rules import current_memberships
 
 
@@ -74,6 +86,46 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
 
 def notifications_unread_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def notifications_moved_on(*, notifications: list[Notification]) -> dict[int, str]:
+    """For each notification whose object's status has changed since it was sent, what to say about
+    it ("This request has since been approved"), keyed by notification pk. One query per kind of
+    object, whatever the number of notifications. The object's model may give the wording per status
+    in a ``MOVED_ON`` mapping; otherwise the new status is named."""
+    wanted: dict[int, set[str]] = {}
+    for n in notifications:
+        if n.about_type_id and n.about_status:
+            wanted.setdefault(n.about_type_id, set()).add(n.about_id)
+    current: dict[tuple[int, str], str | None] = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        found = {
+            str(pk): status for pk, status in model._default_manager.filter(pk__in=ids).values_list("pk", "status")
+        }
+        for pk in ids:
+            current[(type_id, pk)] = found.get(pk)
+    said: dict[int, str] = {}
+    for n in notifications:
+        key = (n.about_type_id, n.about_id)
+        if key not in current:
+            continue
+        now = current[key]
+        model = ContentType.objects.get_for_id(n.about_type_id).model_class()
+        name = model._meta.verbose_name
+        if now is None:
+            said[n.pk] = f"This {name} has since been deleted."
+        elif now != n.about_status:
+            wording = getattr(model, "MOVED_ON", {})
+            label = dict(model._meta.get_field("status").flatchoices).get(now, now)
+            said[n.pk] = wording.get(now) or f"This {name} has since moved on: it is now {str(label).lower()}."
+    return said
+
+
+def notification_deliveries_for(*, user: User) -> dict[str, str]:
+    """Each kind of event with how ``user`` is told about it (their choice, or the kind's default)."""
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind, NotificationKind.default_delivery(kind)) for kind in NotificationKind.values}
 
 
 # --- API keys -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,12 +25,16 @@ from riia.models import (
     LocalAuthority,
     Membership,
     Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationPreference,
     Region,
     Role,
     SubRegionalGroup,
     User,
 )
 from riia.rules import forget_memberships, is_programme_manager_of
+from riia.selectors import notification_deliveries_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -89,39 +94,100 @@ def require_programme_manager(actor: User, region: Region, doing: str = "do this
 # --- Notifications --------------------------------------------------------------------------
 
 
-def notification_send(*, recipients: Iterable[User], subject: str, body: str = "", url: str = "") -> list[Notification]:
-    """Tell people something in the service, and by email once the transaction commits."""
+def notification_deliveries(*, users: Iterable[User], kind: str) -> dict[int, str]:
+    """How each of these people wants to be told about ``kind`` (one query): their preference or the default."""
+    ids = [user.pk for user in users]
+    chosen = dict(NotificationPreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "delivery"))
+    default = NotificationKind.default_delivery(kind)
+    return {pk: chosen.get(pk, default) for pk in ids}
+
+
+def notification_send(
+    *,
+    recipients: Iterable[User],
+    subject: str,
+    body: str = "",
+    url: str = "",
+    kind: str = NotificationKind.OWN,
+    about: models.Model | None = None,
+) -> list[Notification]:
+    """Tell people something in the service; email it once the transaction commits to those who want
+    this ``kind`` straight away. The daily digest (``notification_digest_send``) emails the others who
+    chose it; "in the service only" is never emailed. ``about`` (with a ``status``) lets the
+    notifications page say when that object has moved on since."""
     from riia.tasks import notification_email_send_task
 
     unique = {user.pk: user for user in recipients if user.is_active}
-    notifications = Notification.objects.bulk_create(
-        [Notification(recipient=user, subject=subject, body=body, url=url) for user in unique.values()]
+    deliveries = notification_deliveries(users=unique.values(), kind=kind)
+    about_fields = (
+        {
+            "about_type": ContentType.objects.get_for_model(about),
+            "about_id": str(about.pk),
+            "about_status": str(getattr(about, "status", "")),
+        }
+        if about is not None
+        else {}
     )
-    ids = [n.pk for n in notifications]
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                subject=subject,
+                body=body,
+                url=url,
+                kind=kind,
+                delivery=deliveries[pk],
+                **about_fields,
+            )
+            for pk, user in unique.items()
+        ]
+    )
+    ids = [n.pk for n in notifications if n.delivery == NotificationDelivery.IMMEDIATELY]
     transaction.on_commit(lambda: [notification_email_send_task.delay(pk) for pk in ids])
     return notifications
 
 
+def help_contact_for(user: User) -> str:
+    """Who a person contacts for help: their region's help contact (the first, by name, of their
+    regions that has one), or their region's programme manager in general terms."""
+    from riia.rules import member_help_contacts
+
+    contacts = member_help_contacts(user)
+    return contacts[0][1] if contacts else "your region's programme manager"
+
+
+def _email_signature(user: User) -> str:
+    return (
+        f"If you have a question about this, contact {help_contact_for(user)}.\n\nThe RIIA agency social work service"
+    )
+
+
 def notification_email_text(*, notification: Notification, site_url: str) -> str:
     """An email written for a person: a greeting, what happened, the link, and who to ask."""
-    name = notification.recipient.full_name.split()[0] if notification.recipient.full_name else ""
-    parts = [f"Dear {name}," if name else "Hello,", notification.body or notification.subject]
+    parts = [_greeting(notification.recipient), notification.body or notification.subject]
     if notification.url:
         parts.append(f"See it in the service:\n{site_url}{notification.url}")
-    parts.append(
-        "If you have a question about this, contact your region's programme manager.\n\n"
-        "The RIIA agency social work service"
-    )
+    parts.append(_email_signature(notification.recipient))
     return "\n\n".join(parts)
+
+
+def _greeting(user: User) -> str:
+    name = user.full_name.split()[0] if user.full_name else ""
+    return f"Dear {name}," if name else "Hello,"
 
 
 @transaction.atomic
 def notification_email_send(*, notification_id: int) -> bool:
-    """Email one notification. Safe to run twice: returns False when it was already sent."""
+    """Email one notification meant to go straight away. Safe to run twice: returns False when it was
+    already sent, or is not one to email on its own (digest or in the service only)."""
     notification = (
         Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
     )
-    if notification is None or notification.emailed_at is not None:
+    if (
+        notification is None
+        or notification.emailed_at is not None
+        or notification.delivery != NotificationDelivery.IMMEDIATELY
+    ):
         return False
     from django.conf import settings
 
@@ -134,6 +200,80 @@ def notification_email_send(*, notification_id: int) -> bool:
     notification.emailed_at = timezone.now()
     notification.save(update_fields=["emailed_at"])
     return True
+
+
+def notification_digest_text(*, user: User, notifications: list[Notification], site_url: str) -> str:
+    """One email listing a person's notifications since their last digest, oldest first."""
+    count = len(notifications)
+    lines = [
+        _greeting(user),
+        f"Here {'is' if count == 1 else 'are'} {count} update{'' if count == 1 else 's'} from the service "
+        "since your last daily email:",
+    ]
+    for n in notifications:
+        item = f"- {n.subject}"
+        if n.url:
+            item += f"\n  {site_url}{n.url}"
+        lines.append(item)
+    lines.append(
+        f"You can see them all, and choose how you are told about each kind of event, at "
+        f"{site_url}{reverse('notifications')}"
+    )
+    lines.append(_email_signature(user))
+    return "\n\n".join(lines)
+
+
+@transaction.atomic
+def notification_digest_send(*, user_id: int) -> int:
+    """Email one person one message listing their digest notifications not yet emailed, and mark
+    them emailed. Safe to run twice: the second run finds nothing and sends nothing. Returns how
+    many notifications the email listed (0: no email)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    notifications = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(recipient=user, delivery=NotificationDelivery.DIGEST, emailed_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    if not notifications:
+        return 0
+    from django.conf import settings
+
+    count = len(notifications)
+    send_mail(
+        subject=f"Your daily summary from the RIIA service: {count} update{'' if count == 1 else 's'}",
+        message=notification_digest_text(user=user, notifications=notifications, site_url=settings.SITE_URL),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
+    return count
+
+
+@transaction.atomic
+def notification_preferences_set(*, actor: User, deliveries: Mapping[str, str]) -> dict[str, str]:
+    """Save how ``actor`` wants to be told about each kind of event, with an audit record of the change.
+    Applies to notifications created from now on."""
+    unknown = sorted(set(deliveries) - set(NotificationKind.values))
+    if unknown:
+        raise DomainError(f"{', '.join(unknown)} is not a kind of notification.")
+    for kind, delivery in deliveries.items():
+        if delivery not in NotificationDelivery.values:
+            raise DomainError("Select how you want to be told", field=kind)
+    before = notification_deliveries_for(user=actor)
+    for kind, delivery in deliveries.items():
+        NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"delivery": delivery})
+    after = notification_deliveries_for(user=actor)
+    if after != before:
+        audit_record(
+            actor=actor,
+            action="notification.preferences_changed",
+            obj=actor,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
+    return after
 
 
 @transaction.atomic
@@ -221,6 +361,7 @@ REGION_SETTINGS = (
     "cool_off_exceptions",
     "breach_decision_level",
     "regional_decision_required",
+    "help_contact",
 )
 
 
@@ -234,6 +375,7 @@ def region_settings_update(
     breach_decision_level: str,
     regional_decision_required: bool,
     cool_off_exceptions: list[str] | None = None,
+    help_contact: str | None = None,
 ) -> Region:
     """Change a region's MOU settings. ``cool_off_exceptions`` (leave reasons that do not start the
     cool-off period) is left as it is when not given."""
@@ -258,6 +400,8 @@ def region_settings_update(
     region.cool_off_months = cool_off_months
     region.breach_decision_level = breach_decision_level
     region.regional_decision_required = regional_decision_required
+    if help_contact is not None:
+        region.help_contact = help_contact.strip()
     after = snapshot(region, REGION_SETTINGS)
     if after != before:
         region.save(update_fields=list(REGION_SETTINGS))

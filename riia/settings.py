@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "riia.context_processors.service",
                 "riia.context_processors.session_timeout",
+                "riia.context_processors.help_contacts",
             ],
             "builtins": ["riia.templatetags.govuk"],
         },
@@ -172,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry-unsent-emails": {
         "task": "riia.tasks.notification_emails_retry_unsent",
         "schedule": crontab(minute="*/15"),
+    },
+    # The daily digest of notifications people chose to receive in one email (region-wide news by default).
+    "notifications-daily-digest": {
+        "task": "riia.tasks.notification_digests_send",
+        "schedule": crontab(hour=7, minute=30),
     },
     # Exemptions: warn 14 days before the end, then mark expired once the end date has passed.
     "rates-exemptions-expire": {"task": "rates.tasks.exemptions_expire_task", "schedule": crontab(hour=6, minute=0)},

@@ -48,6 +48,7 @@ urlpatterns = [
     path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
     path("regions/<slug:slug>/", views.region_detail, name="region-detail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/settings/", views.notification_preferences, name="notification-preferences"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("api-keys/", views.api_keys, name="api-keys"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from riia import selectors, services, services_keys
 from riia.errors import DomainError
-from riia.forms import ApiKeyCreateForm, SignInForm
+from riia.forms import ApiKeyCreateForm, NotificationPreferencesForm, SignInForm
 from riia.middleware import session_refresh
 
 
@@ -67,11 +67,29 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "riia/notifications.html",
-        {"notifications": selectors.notifications_for(user=request.user)[:100]},
+    notifications = list(selectors.notifications_for(user=request.user)[:100])
+    moved_on = selectors.notifications_moved_on(notifications=notifications)
+    for notification in notifications:
+        notification.moved_on = moved_on.get(notification.pk, "")
+    return render(request, "riia/notifications.html", {"notifications": notifications})
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Each signed-in person chooses, per kind of event, how they are told: by email straight away,
+    in one daily email, or in the service only. Everyone may change only their own."""
+    form = NotificationPreferencesForm(
+        request.POST or None, initial=selectors.notification_deliveries_for(user=request.user)
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_set(actor=request.user, deliveries=form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("notifications")
+    return render(request, "riia/notification_preferences.html", {"form": form})
 
 
 @require_POST

@@ -558,3 +558,8 @@ ACCESS |= {
 }
 for _label, _may in ADMIN_MODELS.items():
     ACCESS |= _admin_rows(_label, _may)
+
+# Issue 12: each signed-in person chooses how they are told about each kind of event (their own settings only).
+ACCESS |= {
+    "notification-preferences": Row(get=SIGNED_IN, post=SIGNED_IN),
+}

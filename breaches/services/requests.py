@@ -28,7 +28,7 @@ from breaches.selectors.requests import (
 from rates.lookup import CapAnswer
 from rates.models import MAX_HOURLY_RATE, EngagementType, RoleGrade
 from riia.errors import DomainError
-from riia.models import LocalAuthority, Role, User
+from riia.models import LocalAuthority, NotificationKind, Role, User
 from riia.rules import forget_memberships, is_chief_executive_of, is_dcs_of, is_workforce_lead_of
 from riia.selectors import people_in_region_las, people_with_la_role
 from riia.services import audit_record, notification_send, required_text, snapshot
@@ -242,6 +242,8 @@ def breach_request_submit(*, breach_request: BreachRequest, actor: User) -> Brea
             f"above the allowed £{breach_request.allowed_rate}. The DCS and the chief executive must both sign it."
         ),
         url=_url(breach_request),
+        kind=NotificationKind.ACTION,
+        about=breach_request,
     )
     return breach_request
 
@@ -301,6 +303,8 @@ def breach_request_sign(
             subject=f"Breach request {breach_request.reference} from {la} is waiting for your decision",
             body=f"The DCS and chief executive of {la} have signed it. As {who}, approve, reject or return it.",
             url=_url(breach_request),
+            kind=NotificationKind.ACTION,
+            about=breach_request,
         )
         return breach_request
     return _record_decision(
@@ -346,6 +350,8 @@ def _record_decision(
         + (f" by {decision.decided_by.full_name}" if decision.decided_by else " by DCS and chief executive sign-off")
         + f".\n\n{figures}",
         url=_url(breach_request),
+        kind=NotificationKind.OWN,
+        about=breach_request,
     )
     notification_send(
         recipients=people_in_region_las(region=la.region).exclude(pk__in=own_people.values("pk")),
@@ -355,6 +361,8 @@ def _record_decision(
         f"\n\n{figures}\n\nEvery local authority in {la.region} is told of each decision, so that "
         "the region's rates stay in step.",
         url=_url(breach_request),
+        kind=NotificationKind.REGION,
+        about=breach_request,
     )
     return breach_request
 
@@ -478,6 +486,8 @@ def breach_request_return(*, breach_request: BreachRequest, actor: User, comment
         subject=f"Breach request {breach_request.reference} was returned to you",
         body=f"{actor.full_name} returned it: {comment}",
         url=_url(breach_request),
+        kind=NotificationKind.ACTION,
+        about=breach_request,
     )
     return breach_request
 
@@ -501,6 +511,8 @@ def breach_request_withdraw(*, breach_request: BreachRequest, actor: User) -> Br
             subject=f"Breach request {breach_request.reference} was withdrawn",
             body=f"{actor.full_name} withdrew it; nothing more is needed from you.",
             url=_url(breach_request),
+            kind=NotificationKind.OWN,
+            about=breach_request,
         )
     return breach_request
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from breaches.models import BreachRecord, Sanction, SanctionPolicy, TrainingFundEntry
 from breaches.selectors.sanctions import training_fund_balance
 from riia.errors import DomainError
-from riia.models import MSP, Agency, LocalAuthority, Region, Role, User
+from riia.models import MSP, Agency, LocalAuthority, NotificationKind, Region, Role, User
 from riia.selectors import people_holding, people_with_la_role
 from riia.services import audit_record, notification_send, require_programme_manager, required_text, snapshot
 
@@ -130,6 +130,7 @@ def _notify_target(sanction: Sanction) -> None:
         subject=f"{sanction.region} has issued a sanction: {sanction.policy.get_kind_display().lower()}{amount}",
         body=f"{sanction.policy}. Reason: {sanction.reason}",
         url=reverse("breaches:sanction-detail", args=[sanction.pk]),
+        kind=NotificationKind.OWN,
     )
 
 

@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import pytest
 
 from breaches.demo import load_requests
 from breaches.models import BreachRequest, BreachRequestStatus
-from riia.demo import demo_load
+from riia.demo import DEMO_DOMAIN, EXAMPLES, demo_load
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 pytestmark = pytest.mark.django_db
 
@@ -39,4 +43,10 @@ def test_demo_printout_names_who_has_a_request_to_decide_and_no_zero_lines():
     line = next(line for line in result.lines if f"{waiting.reference} waits for a decision" in line)
     # London decides sub-regionally: the printout names the group's sub-regional lead, not any other.
     assert f"srl.{waiting.local_authority.group.slug}@" in line
+    # The sign-in examples (and the README) name that same sub-regional lead.
+    srl_examples = [email for email, _ in EXAMPLES if email.startswith("srl.")]
+    assert srl_examples == [f"srl.{waiting.local_authority.group.slug}@{DEMO_DOMAIN}"]
+    assert f"`{srl_examples[0]}` has {waiting.local_authority.name}'s request to decide" in README.read_text()
+    # The demo regions have a help contact, set through the audited service.
+    assert waiting.local_authority.region.help_contact.startswith("Demo Programme Manager (London)")
     assert not any(" 0 " in f" {line} " for line in result.lines)

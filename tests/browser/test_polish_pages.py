@@ -23,6 +23,8 @@ def test_changed_pages_fit_every_width_for_every_role(
     request, page, sign_in, person, region, la, workforce_lead, dcs, chief_executive, second_la
 ):
     cap_in(region)
+    region.help_contact = "Jane Smith, RIIA programme manager, riia@wm.example.gov.uk, 0121 496 0000"
+    region.save(update_fields=["help_contact"])
     one_signature = BreachRequestFactory(local_authority=la, submitted=True, reference="BR-100-00001")
     breach_request_sign(breach_request=one_signature, actor=dcs, role=Role.DCS)
     decided_request(la, reference="BR-100-00002", outcome="rejected")
@@ -40,6 +42,8 @@ def test_changed_pages_fit_every_width_for_every_role(
         f"/rates/regions/{region.slug}/",
         "/breaches/sanctions/",
         "/privacy/",
+        "/notifications/",
+        "/notifications/settings/",
     ]
     if person == "chief_executive":
         pages.append(f"/breaches/requests/{one_signature.pk}/sign/")

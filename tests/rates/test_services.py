@@ -22,6 +22,7 @@ from rates.services import (
 )
 from riia.errors import DomainError
 from riia.models import AuditRecord, Notification
+from riia.tasks import notification_digests_send
 from tests.rates.factories import CORE_RATES, ExemptionFactory, RoleGradeFactory, core_grade, publish_card
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_lookup_at_the_boundary_between_two_published_cards(draft, published, pr
     assert cap_on(date(2027, 4, 1)) == Decimal("36.05")  # first day of the next
 
 
-def test_publish_notifies_every_la_member_of_the_region_in_app_and_by_email(
+def test_publish_notifies_every_la_member_of_the_region_in_app_and_in_the_daily_email(
     region,
     programme_manager,
     grades,
@@ -191,8 +192,10 @@ def test_publish_notifies_every_la_member_of_the_region_in_app_and_by_email(
 
     told = set(Notification.objects.values_list("recipient__email", flat=True))
     assert told == {workforce_lead.email, la_viewer.email, second_la_lead.email}
+    assert mail.outbox == []  # region-wide news: in the daily digest by default (issue 12)
+    notification_digests_send()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(told)
-    assert "New price caps for West Midlands from 1 April 2026" in mail.outbox[0].subject
+    assert "New price caps for West Midlands from 1 April 2026" in mail.outbox[0].body
 
 
 def test_rate_card_missing_a_core_role_is_not_published(region, programme_manager, grades):
