@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -103,7 +104,12 @@ async def _load(port: int, raw: bytes, *, connections: int, seconds: float) -> t
 def load(*, port: int, name: str, path: str, cookie: str, seconds: float, connections: int = CONNECTIONS) -> LoadResult:
     raw = _raw_get(path, cookie)
     started = time.perf_counter()
-    latencies, failures = asyncio.run(_load(port, raw, connections=connections, seconds=seconds))
+    # A thread of its own, so the load runs in its own event loop even where the caller's thread has one
+    # running (the browser tests' Playwright leaves one in pytest's thread).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        latencies, failures = pool.submit(
+            asyncio.run, _load(port, raw, connections=connections, seconds=seconds)
+        ).result()
     elapsed = time.perf_counter() - started
     if failures:
         raise PageBenchError(f"{name}: {len(failures)} answers were not 200 (first: {failures[0]}).")
