@@ -1,0 +1,144 @@
+"""The real processes the proof suite runs the service as: gunicorn and Celery workers started as
+separate programs against the test database pytest-django made, so a test can stop, kill and restart
+them (and the services under them) while it watches from outside, as a user or an operator would.
+
+Tests that use these are services-mode tests (PostgreSQL + Redis) with
+``@pytest.mark.django_db(transaction=True)``: what the test writes is committed, so the other
+processes see it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_url(*, host: str | None = None, port: int | None = None) -> str:
+    """The URL of the database this test runs against (pytest-django's test database)."""
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{host or s['HOST'] or '127.0.0.1'}:{port or s['PORT'] or 5432}/{s['NAME']}"
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    """The environment of a development deployment of this project on the test database and the
+    test's Redis (debug on: without it the settings demand production secrets)."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "riia.settings",
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "RIIA_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    env.update(overrides)
+    return env
+
+
+class Process:
+    """A child program with its output kept, stopped (SIGTERM, then SIGKILL) when the block ends."""
+
+    def __init__(self, command: list[str], env: Mapping[str, str]):
+        self.command = command
+        self.env = dict(env)
+        self.popen: subprocess.Popen | None = None
+        self.output = ""
+
+    def start(self) -> Process:
+        self.popen = subprocess.Popen(  # noqa: S603 - our own programs, no shell
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.popen is not None
+        return self.popen.pid
+
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Send a signal to the program and every process it started (its process group)."""
+        if self.running():
+            os.killpg(self.pid, sig)
+
+    def stop(self, timeout: float = 20) -> str:
+        if self.popen is None:
+            return self.output
+        if self.running():
+            os.killpg(self.pid, signal.SIGTERM)
+        try:
+            out, _ = self.popen.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.pid, signal.SIGKILL)
+            out, _ = self.popen.communicate()
+        self.output += out or ""
+        self.popen = None
+        return self.output
+
+    def __enter__(self) -> Process:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        print(f"--- output of {' '.join(self.command[:4])} ...\n{self.stop()}")
+
+
+class Gunicorn(Process):
+    """gunicorn serving the project on a free loopback port; ``url`` is its address."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, workers: int = 2, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "riia.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+                   "--workers", str(workers), "--timeout", "120", "--graceful-timeout", "5"]  # fmt: skip
+        super().__init__(command, env or service_env())
+
+    def start(self) -> Gunicorn:
+        super().start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not self.running():
+                raise RuntimeError(f"gunicorn stopped at start:\n{self.stop()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/sign-in/", timeout=5):  # noqa: S310 - loopback
+                    return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within 60 seconds:\n{self.stop()}")
+
+
+class CeleryWorker(Process):
+    """A Celery worker (solo pool: the task runs in the process ``pid`` names) on the given queues."""
+
+    def __init__(self, queues: list[str], env: Mapping[str, str] | None = None, *, name: str = "proof"):
+        command = [sys.executable, "-m", "celery", "-A", "riia", "worker", "--pool=solo", "-Q", ",".join(queues),
+                   "-n", f"{name}-{os.getpid()}-{free_port()}@%h", "--without-gossip", "--without-mingle",
+                   "--loglevel=INFO"]  # fmt: skip
+        super().__init__(command, env or service_env())
