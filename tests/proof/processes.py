@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -142,3 +143,25 @@ class CeleryWorker(Process):
                    "-n", f"{name}-{os.getpid()}-{free_port()}@%h", "--without-gossip", "--without-mingle",
                    "--loglevel=INFO"]  # fmt: skip
         super().__init__(command, env or service_env())
+
+
+@contextmanager
+def tasks_routed(routes: Mapping[str, str]):
+    """Send the tasks matching each pattern to a queue of the test's own (a worker started on it by
+    the test), and queue for real (not eagerly) meanwhile. Celery reads ``task_routes`` once into a
+    cached router, so setting the option alone would not reach a process that has sent a task already."""
+    from riia.celery import app
+
+    previous = (app.conf.task_routes, app.conf.task_always_eager)
+
+    def _apply(task_routes, eager):
+        app.conf.task_routes = task_routes
+        app.conf.task_always_eager = eager
+        app.amqp.flush_routes()
+        app.amqp.__dict__.pop("router", None)
+
+    _apply({pattern: {"queue": queue} for pattern, queue in routes.items()}, False)
+    try:
+        yield
+    finally:
+        _apply(*previous)

@@ -1,10 +1,7 @@
 """A real Celery worker, started as a separate process, takes a task from Redis and completes it
 against the same PostgreSQL test database. Runs in services mode (REDIS_URL and DATABASE_URL set)."""
 
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,8 +10,7 @@ from django.db import connection
 from riia.celery import app as celery_app
 from riia.models import Notification
 from riia.tasks import notification_email_send_task
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.proof.processes import CeleryWorker
 
 pytestmark = [
     pytest.mark.services,
@@ -23,42 +19,12 @@ pytestmark = [
 ]
 
 
-def _test_database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
 def worker_queue():
+    """A real worker (a separate program, tests/proof/processes.py) on a queue of this test's own."""
     queue = f"riia-test-{uuid.uuid4().hex[:12]}"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "riia.settings",
-        "DJANGO_DEBUG": "true",  # a development worker: without it the settings demand production secrets
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "riia", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    try:
+    with CeleryWorker([queue]):
         yield queue
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-        print(output)
 
 
 @pytest.mark.django_db(transaction=True)
