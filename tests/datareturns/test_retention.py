@@ -184,3 +184,9 @@ def test_no_page_export_api_answer_or_log_carries_a_worker_hash(world, la, clien
             assert worker_hash.encode() not in body, name
     for worker_hash in hashes:
         assert worker_hash not in caplog.text
+
+
+def test_the_privacy_notice_states_the_period_applied(client, settings):
+    assert "kept for 6 years after the placement ends" in client.get("/privacy/").content.decode()
+    settings.RIIA_RETENTION_YEARS = 7
+    assert "kept for 7 years after the placement ends" in client.get("/privacy/").content.decode()
