@@ -65,10 +65,10 @@ def _delete_all(model: type[Model], where: QuerySet) -> int:
     """One ``DELETE ... WHERE id IN (subquery)``: set-based on both databases, without Django's
     collector reading every row into memory first (it would, for a model with cascades)."""
     sql, params = where.values("pk").query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
+    table, pk = (connection.ops.quote_name(name) for name in (model._meta.db_table, model._meta.pk.column))
     with connection.cursor() as cursor:
-        # The table name is our model's, the subquery the ORM's, its values parameters.
-        cursor.execute(f"DELETE FROM {table} WHERE id IN ({sql})", params)  # noqa: S608
+        # The table and column names are our model's, the subquery the ORM's, its values parameters.
+        cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({sql})", params)  # noqa: S608
         return cursor.rowcount
 
 
