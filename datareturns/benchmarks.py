@@ -39,6 +39,7 @@ from datareturns.models import (
     ScopeKind,
     Upload,
 )
+from datareturns.services_retention import retention_closed_through
 from rates.models import CoreJobType, PriceCap
 from riia.models import LocalAuthority, Region, SubRegionalGroup
 
@@ -509,6 +510,40 @@ def snapshots_ensure(scopes: Iterable[Scope]) -> None:
     )
 
 
+def _closed_rows(snapshots: list[BenchmarkSnapshot], closed_through: str) -> dict[int, dict[tuple[str, str], dict]]:
+    """The stored rows of the quarters closed by retention, by snapshot and (quarter, role)."""
+    kept: dict[int, dict[tuple[str, str], dict]] = defaultdict(dict)
+    for row in BenchmarkRow.objects.filter(snapshot__in=snapshots, quarter__lte=closed_through).values():
+        kept[row["snapshot_id"]][(row["quarter"], row["role"])] = row
+    return kept
+
+
+def _rows_after_closed(rows: list[dict], kept: dict[tuple[str, str], dict], closed_through: str) -> list[dict]:
+    """The computed rows to write: none for a closed quarter that already has its row (the stored
+    figures stand, as retention may have deleted some of their placements), and the first open
+    quarter's changes measured from the stored row before it."""
+    out = []
+    for row in rows:
+        if row["quarter"] <= closed_through and (row["quarter"], row["role"]) in kept:
+            continue
+        before = kept.get((_previous_quarter(row["quarter"]), row["role"]))
+        if before is not None and row["quarter"] > closed_through:
+            row = {
+                **row,
+                "previous_placements": before["placements"],
+                "change_placements": row["placements"] - before["placements"],
+            }
+            for name in ("median_pay", "share_above_cap", "agency_rate"):
+                row[f"change_{name}"] = _change(row[name], before[name])
+        out.append(row)
+    return out
+
+
+def _previous_quarter(label: str) -> str:
+    year, number = int(label[:4]), int(label[-1])
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+
+
 def benchmarks_recompute(
     *, scope_labels: Iterable[str] | None = None, today: date | None = None, started_at: datetime | None = None
 ) -> RecomputeResult:
@@ -551,9 +586,16 @@ def benchmarks_recompute(
                 skipped.append(scope.label)  # a later recompute already swapped in newer figures
                 continue
             fresh.append(snapshot)
-        BenchmarkRow.objects.filter(snapshot__in=fresh).delete()
+        # Quarters closed by retention keep the rows they hold (datareturns/services_retention.py).
+        closed_through = retention_closed_through(today=today)
+        kept = _closed_rows(fresh, closed_through)
+        BenchmarkRow.objects.filter(snapshot__in=fresh, quarter__gt=closed_through).delete()
         written = rows_insert(
-            [{**row, "snapshot_id": snapshot.pk} for snapshot in fresh for row in rows_by_scope[snapshot.scope]]
+            [
+                {**row, "snapshot_id": snapshot.pk}
+                for snapshot in fresh
+                for row in _rows_after_closed(rows_by_scope[snapshot.scope], kept.get(snapshot.pk, {}), closed_through)
+            ]
         )
         for snapshot in fresh:
             snapshot.computed_at = started_at

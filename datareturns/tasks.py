@@ -27,3 +27,13 @@ def benchmarks_recompute_task(self, scope_labels: list[str] | None = None) -> di
 def benchmarks_recompute_all_task() -> dict:
     """Beat, nightly: every scope, so nothing stays stale (a quarter turning, a cap published)."""
     return benchmarks_recompute_task.run(None)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_kwargs={"max_retries": 5})
+def placements_retention_apply_task() -> dict:
+    """Beat, monthly: delete placements and leavers past the retention period (one transaction, so
+    safe to run twice: the second run finds nothing)."""
+    from datareturns.services_retention import placements_retention_apply
+
+    result = placements_retention_apply()
+    return {"placements": result.placements, "placement_versions": result.placement_versions, "leavers": result.leavers}

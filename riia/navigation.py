@@ -64,6 +64,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("API keys", reverse("api-keys")))
     unread = notifications_unread_for(user=user).count()
     items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
+    if user.has_perm("riia.export_audit_trail"):
+        items.append(("Audit trail", reverse("audit-export")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
     home = reverse("home")

@@ -270,3 +270,16 @@ rules.add_perm("riia.manage_msp_api_keys", can_manage_msp_keys)
 rules.add_perm("riia.manage_la_api_keys", can_manage_la_keys)
 rules.add_perm("riia.manage_api_keys", can_manage_api_keys)
 rules.add_perm("riia.manage_apikey", can_manage_api_key)
+
+
+# --- Service administration ---------------------------------------------------------------------
+# The people who run the deployment (superusers, made with createsuperuser) answer information-
+# governance requests; no role in any organisation gives that right.
+
+
+@rules.predicate
+def is_service_admin(user: User) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+rules.add_perm("riia.export_audit_trail", is_service_admin)

@@ -190,12 +190,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "datareturns.tasks_returns.return_reminders_send_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Retention: monthly, on the 1st at 03:30 (after the nightly recompute), delete placements and leavers
+    # past RIIA_RETENTION_YEARS (datareturns/services_retention.py).
+    "datareturns-retention-apply": {
+        "task": "datareturns.tasks.placements_retention_apply_task",
+        "schedule": crontab(day_of_month=1, hour=3, minute=30),
+    },
     # Governance: remind the owner of each overdue meeting action, once.
     "governance-meeting-actions-remind": {
         "task": "governance.tasks.meeting_actions_remind_overdue_task",
         "schedule": crontab(hour=7, minute=10),
     },
 }
+# UK GDPR data minimisation: single placements and leaver records are kept this many years after the
+# assignment ended (or the worker left); the benchmark snapshots, which name nobody, are kept.
+RIIA_RETENTION_YEARS = env_int("RIIA_RETENTION_YEARS", 6)
 # Task modules not named tasks.py, which autodiscovery would not find.
 CELERY_IMPORTS = ("datareturns.tasks_returns",)
 

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from riia import views
+from riia import views, views_audit
 from riia.forms import GovukPasswordResetForm, GovukSetPasswordForm
 
 handler403 = "riia.views.permission_denied"
@@ -51,6 +51,7 @@ urlpatterns = [
     path("notifications/settings/", views.notification_preferences, name="notification-preferences"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("audit/export/", views_audit.audit_export, name="audit-export"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path("api-keys/new/", views.api_key_create, name="api-key-create"),
     path("api-keys/new/created/", views.api_key_created, name="api-key-created"),

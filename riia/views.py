@@ -181,5 +181,6 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def footer_page(request: HttpRequest, page: str) -> HttpResponse:
-    """The accessibility statement, privacy notice and cookies page: the same for everyone."""
-    return render(request, f"riia/{page}.html")
+    """The accessibility statement, privacy notice and cookies page: the same for everyone. The privacy
+    notice states the retention period the deployment applies."""
+    return render(request, f"riia/{page}.html", {"retention_years": settings.RIIA_RETENTION_YEARS})

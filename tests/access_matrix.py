@@ -175,6 +175,8 @@ ACCESS |= {
     "session-keep-alive": Row(get=NOT_OFFERED, post=SIGNED_IN),
     "api-schema": Row(get=SIGNED_IN, post=NOT_OFFERED),
     "api-docs": Row(get=SIGNED_IN, post=NOT_OFFERED),
+    # The audit trail export (information-governance requests): service administrators only.
+    "audit-export": Row(get=STAFF, post=STAFF),
 }
 
 # Price caps (rates/rules.py): every member of the region reads; its programme manager manages.
