@@ -17,19 +17,22 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from datareturns.bench_benchmarks import recompute_data_create
 from datareturns.benchmarks import benchmarks_recompute
+from datareturns.benchmarks_selectors import benchmark_read, benchmark_rows_visible_to
 from datareturns.models import BenchmarkRow, BenchmarkSnapshot
 from datareturns.services import UploadSource
 from rates.models import CoreJobType
 from riia.celery import app as celery_app
+from riia.models import Role
 from riia.services_keys import api_key_create
 from tests.datareturns.conftest import csv_body, row, send
 from tests.proof.processes import CeleryWorker, Gunicorn, service_env
 from tests.rates.factories import core_grade
+from tests.riia.factories import person_with_role
 
 pytestmark = [
     pytest.mark.services,
@@ -185,3 +188,46 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
     assert fresh.latest_upload_id == upload.pk
     assert not BenchmarkSnapshot.objects.filter(queued_at__isnull=False).exists()
     assert not BenchmarkSnapshot.objects.filter(started_at__isnull=False).exists()
+
+
+def _england_now() -> tuple:
+    return BenchmarkSnapshot.objects.get(scope="england").computed_at, sum(r[2] for r in _rows("england"))
+
+
+def _upload_from_another_connection(msp, la_code: str, assignment_id: str) -> None:
+    """New placements and their recompute (eager, in that thread), committed on a connection of its own."""
+
+    def work():
+        try:
+            send(UploadSource(msp=msp), csv_body(row(assignment_id=assignment_id, la_code=la_code, worker="SW800001")))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_answer_reads_one_snapshot_when_a_swap_commits_between_its_queries(msp, la, agency):
+    """The race the SIGKILL test met by chance (an answer with the old computed_at and the new figures),
+    forced: a swap commits after the answer read computed_at and before it read the rows."""
+    core_grade()
+    send(UploadSource(msp=msp), csv_body(row(la_code=la.old_code)))  # the first snapshot (eager recompute)
+    reader = person_with_role(Role.MSP_VIEWER, msp)
+
+    def answer(assignment_id: str) -> tuple:
+        computed_at, rows = benchmark_rows_visible_to(user=reader, scope="england")
+        _upload_from_another_connection(msp, la.old_code, assignment_id)
+        return computed_at, sum(r.placements for r in rows)
+
+    first = _england_now()
+    with benchmark_read():
+        assert answer("LATE-1") == first  # wholly the snapshot it began with
+    second = _england_now()
+    assert second[0] > first[0] and second[1] > first[1]  # the swap did commit meanwhile
+
+    # Statement by statement (READ COMMITTED) the same answer mixes the two: what benchmark_read prevents.
+    computed_at, total = answer("LATE-2")
+    third = _england_now()
+    assert (computed_at, total) == (second[0], third[1]) and third[1] > second[1]
