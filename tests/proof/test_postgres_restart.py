@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from riia.celery import app as celery_app
 from tests.proof.private_postgres import PrivatePostgres, postgres_bin
 from tests.proof.processes import ROOT, CeleryWorker, Gunicorn, Process, free_port, service_env
 
@@ -98,12 +99,47 @@ def private_redis():
 
 def _snapshot(url: str, scope: str) -> tuple | None:
     """(computed_at, latest_upload_id, queued_at) of a scope, on a connection of its own."""
-    with psycopg2.connect(url.replace("postgres://", "postgresql://")) as db, db.cursor() as cursor:
+    with psycopg2.connect(_dsn(url)) as db, db.cursor() as cursor:
         cursor.execute(
             "SELECT computed_at, latest_upload_id, queued_at FROM datareturns_benchmarksnapshot WHERE scope = %s",
             [scope],
         )
         return cursor.fetchone()
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgres://", "postgresql://")
+
+
+def _wait_for_lock_wait(url: str, outputs) -> None:
+    """Until a backend (the worker's) waits for the snapshot table the test locked."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with psycopg2.connect(_dsn(url)) as db, db.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                "AND relation = 'datareturns_benchmarksnapshot'::regclass"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    logs = "\n".join(p.stop()[-4000:] for p in outputs)
+    pytest.fail(f"the nightly recompute never reached the locked table\n{logs}")
+
+
+def _wait_for_everything_recomputed_since(url: str, since, outputs) -> None:
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:
+        with psycopg2.connect(_dsn(url)) as db, db.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), count(*) FILTER (WHERE computed_at > %s) FROM datareturns_benchmarksnapshot", [since]
+            )
+            total, fresh = cursor.fetchone()
+            if total and total == fresh:
+                return
+        time.sleep(0.1)
+    logs = "\n".join(p.stop()[-4000:] for p in outputs)
+    pytest.fail(f"the retried nightly recompute did not complete\n{logs}")
 
 
 def _wait_for_recompute(url: str, scope: str, upload_id: int, outputs) -> float:
@@ -184,7 +220,22 @@ def test_the_app_and_worker_carry_on_after_postgresql_restarts():
 
             after = _round(visitor, world["la_code"], "A")  # the first request after the restart included
             recomputed_in = _wait_for_recompute(pg.url, world["la_scope"], after, [worker, web])
+
+            # A task the restart cuts off mid-query: the nightly recompute, held on a lock the test takes,
+            # gets OperationalError, is retried after its backoff and completes on a new connection.
+            locker = psycopg2.connect(_dsn(pg.url))
+            locker.cursor().execute("LOCK TABLE datareturns_benchmarksnapshot IN ACCESS EXCLUSIVE MODE")
+            cut_at = timezone.now()
+            with celery_app.connection_for_write(redis_url) as broker:
+                celery_app.send_task(
+                    "datareturns.tasks.benchmarks_recompute_all_task", queue="recompute", connection=broker
+                )
+            _wait_for_lock_wait(pg.url, [worker, web])
+            pg.restart()
+            locker.close()
+            _wait_for_everything_recomputed_since(pg.url, cut_at, [worker, web])
             assert web.running() and worker.running()  # neither was restarted
         print(f"PostgreSQL restarted in {restarted_in:.2f} s; the recompute after it took {recomputed_in:.2f} s")
+    assert "Retry in" in worker.output and "OperationalError" in worker.output, worker.output[-4000:]
     assert "Traceback" not in web.output, web.output[-4000:]
     assert "Internal Server Error" not in web.output, web.output[-4000:]
