@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import connection
 
 from datareturns.models import BenchmarkSnapshot
-from riia.celery import app as celery_app
 from tests.datareturns.conftest import csv_body, row, send
+from tests.proof.celery_routes import recomputes_routed_to
 from tests.riia.test_celery_worker import worker_queue  # noqa: F401 - the fixture that starts the worker
 
 pytestmark = [
@@ -28,10 +28,7 @@ def test_an_upload_leads_to_fresh_snapshots_from_a_real_worker(
     social_worker_cap,
     agency,
 ):
-    routes = celery_app.conf.task_routes
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_routes = {"datareturns.tasks.benchmarks_recompute_*": {"queue": worker_queue}}
-    try:
+    with recomputes_routed_to(worker_queue):  # (rebuilds Celery's router: it keeps the routes it was made with)
         answer = send(msp_source, csv_body(row(la_code=la_code), row(assignment_id="A-2", la_code=la_code)))
         assert answer.status == 201
         expected = {
@@ -54,5 +51,3 @@ def test_an_upload_leads_to_fresh_snapshots_from_a_real_worker(
             quarter="2026-Q2", role="social_worker"
         )
         assert row_.placements == 2
-    finally:
-        celery_app.conf.task_routes = routes

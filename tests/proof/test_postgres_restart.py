@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from riia.celery import app as celery_app
+from tests.proof.celery_routes import router_reset
 from tests.proof.private_postgres import PrivatePostgres, postgres_bin
 from tests.proof.processes import ROOT, CeleryWorker, Gunicorn, Process, free_port, service_env
 
@@ -226,10 +227,14 @@ def test_the_app_and_worker_carry_on_after_postgresql_restarts():
             locker = psycopg2.connect(_dsn(pg.url))
             locker.cursor().execute("LOCK TABLE datareturns_benchmarksnapshot IN ACCESS EXCLUSIVE MODE")
             cut_at = timezone.now()
-            with celery_app.connection_for_write(redis_url) as broker:
-                celery_app.send_task(
-                    "datareturns.tasks.benchmarks_recompute_all_task", queue="recompute", connection=broker
-                )
+            celery_app.conf.task_always_eager = False  # (the autouse fixture puts it back)
+            try:
+                with celery_app.connection_for_write(redis_url) as broker:
+                    celery_app.send_task(
+                        "datareturns.tasks.benchmarks_recompute_all_task", queue="recompute", connection=broker
+                    )
+            finally:
+                router_reset()  # the router send_task built must not decide where later tests' messages go
             _wait_for_lock_wait(pg.url, [worker, web])
             pg.restart()
             locker.close()

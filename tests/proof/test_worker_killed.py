@@ -26,10 +26,10 @@ from datareturns.benchmarks_selectors import benchmark_read, benchmark_rows_visi
 from datareturns.models import BenchmarkRow, BenchmarkSnapshot
 from datareturns.services import UploadSource
 from rates.models import CoreJobType
-from riia.celery import app as celery_app
 from riia.models import Role
 from riia.services_keys import api_key_create
 from tests.datareturns.conftest import csv_body, row, send
+from tests.proof.celery_routes import recomputes_routed_to
 from tests.proof.processes import CeleryWorker, Gunicorn, service_env
 from tests.rates.factories import core_grade
 from tests.riia.factories import person_with_role
@@ -110,11 +110,8 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
     _key, secret = api_key_create(actor=None, name="Proof reader", msp=msp)
 
     queue = f"riia-proof-{uuid.uuid4().hex[:12]}"
-    routes, eager = celery_app.conf.task_routes, celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_routes = {"datareturns.tasks.benchmarks_recompute_*": {"queue": queue}}
     env = service_env(RIIA_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), RIIA_BROKER_RESTORE_INTERVAL="1")
-    try:
+    with recomputes_routed_to(queue):
         # New data through the real upload service: its commit queues the recompute of the LA's scopes.
         start = (timezone.localdate() - timedelta(days=20)).isoformat()
         rows = [
@@ -165,8 +162,6 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
                 )
             reader.stopping.set()
             reader.join(timeout=30)
-    finally:
-        celery_app.conf.task_routes, celery_app.conf.task_always_eager = routes, eager
 
     print(f"redelivered and swapped {redelivered_after:.1f} s after the kill; answers: {reader.answers}")
     assert not reader.failures, reader.failures[:5]
