@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -199,10 +200,10 @@ def _round(visitor: Visitor, la_code: str, prefix: str) -> int:
 
 
 def test_the_app_and_worker_carry_on_after_postgresql_restarts():
-    if postgres_bin() is None:
+    if postgres_bin() is None or shutil.which("redis-server") is None:
         if os.environ.get("RIIA_REQUIRE_SERVICES"):
-            pytest.fail("RIIA_REQUIRE_SERVICES is set but there is no initdb/pg_ctl (set PG_BIN)")
-        pytest.skip("no PostgreSQL server programs to run a private cluster")
+            pytest.fail("RIIA_REQUIRE_SERVICES is set but there is no initdb/pg_ctl (set PG_BIN) or redis-server")
+        pytest.skip("no PostgreSQL server programs or redis-server to run private ones")
     with PrivatePostgres() as pg, private_redis() as redis_url:
         env = service_env(DATABASE_URL=pg.url, REDIS_URL=redis_url)
         _manage(env, "migrate", "--no-input", "-v0")

@@ -124,44 +124,46 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
         with Gunicorn(env) as web:
             reader = Reader(web.url, secret)
             reader.start()
-            _wait_for(lambda: reader.answers, seconds=30, what="a first answer from the API", outputs=[web])
-            old_answer = next(iter(reader.answers))
-
-            first = CeleryWorker([queue], env, name="doomed").start()
             try:
-                _wait_for(
-                    lambda: BenchmarkSnapshot.objects.filter(scope="england", started_at__isnull=False).exists(),
-                    seconds=60,
-                    what="the first worker starting the recompute",
-                    outputs=[first, web],
-                )
-                first.kill(signal.SIGKILL)
-                killed_at = time.monotonic()
-                first.popen.wait(timeout=10)
-            finally:
-                log = first.stop()
-            assert "succeeded" not in log, f"the recompute finished before the kill; raise PLACEMENTS\n{log}"
-            mid = BenchmarkSnapshot.objects.get(scope="england")
-            assert mid.computed_at == old.computed_at and _rows("england") == old_rows  # nothing swapped
+                _wait_for(lambda: reader.answers, seconds=30, what="a first answer from the API", outputs=[web])
+                old_answer = next(iter(reader.answers))
 
-            with CeleryWorker([queue], env, name="second") as second:
-                fresh = _wait_for(
-                    lambda: BenchmarkSnapshot.objects.filter(
-                        scope="england", computed_at__gt=old.computed_at, queued_at=None, started_at=None
-                    ).first(),
-                    seconds=60,
-                    what="the redelivered recompute swapping in a new England snapshot",
-                    outputs=[second, web],
-                )
-                redelivered_after = time.monotonic() - killed_at
-                new_answer = _wait_for(
-                    lambda: [a for a in list(reader.answers) if a != old_answer],
-                    seconds=30,
-                    what="the reader seeing the new snapshot",
-                    outputs=[web],
-                )
-            reader.stopping.set()
-            reader.join(timeout=30)
+                first = CeleryWorker([queue], env, name="doomed").start()
+                try:
+                    _wait_for(
+                        lambda: BenchmarkSnapshot.objects.filter(scope="england", started_at__isnull=False).exists(),
+                        seconds=60,
+                        what="the first worker starting the recompute",
+                        outputs=[first, web],
+                    )
+                    first.kill(signal.SIGKILL)
+                    killed_at = time.monotonic()
+                    first.popen.wait(timeout=10)
+                finally:
+                    log = first.stop()
+                assert "succeeded" not in log, f"the recompute finished before the kill; raise PLACEMENTS\n{log}"
+                mid = BenchmarkSnapshot.objects.get(scope="england")
+                assert mid.computed_at == old.computed_at and _rows("england") == old_rows  # nothing swapped
+
+                with CeleryWorker([queue], env, name="second") as second:
+                    fresh = _wait_for(
+                        lambda: BenchmarkSnapshot.objects.filter(
+                            scope="england", computed_at__gt=old.computed_at, queued_at=None, started_at=None
+                        ).first(),
+                        seconds=60,
+                        what="the redelivered recompute swapping in a new England snapshot",
+                        outputs=[second, web],
+                    )
+                    redelivered_after = time.monotonic() - killed_at
+                    new_answer = _wait_for(
+                        lambda: [a for a in list(reader.answers) if a != old_answer],
+                        seconds=30,
+                        what="the reader seeing the new snapshot",
+                        outputs=[web],
+                    )
+            finally:
+                reader.stopping.set()
+                reader.join(timeout=30)
 
     print(f"redelivered and swapped {redelivered_after:.1f} s after the kill; answers: {reader.answers}")
     assert not reader.failures, reader.failures[:5]
