@@ -8,11 +8,13 @@ everyone the rules do not let see them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Min, Q, QuerySet
 
 from datareturns.models import BenchmarkRow, BenchmarkSnapshot, ScopeKind
@@ -169,6 +171,21 @@ def _visible_snapshots_q(user) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     return national | Q(kind__in=[ScopeKind.GROUP, ScopeKind.LA], region_id__in=benchmark_region_ids_for(user))
+
+
+@contextmanager
+def benchmark_read() -> Iterator[None]:
+    """Every query of the block reads one snapshot of the database (PostgreSQL REPEATABLE READ). An
+    answer reads the snapshots' ``computed_at``, counts rows and reads a page in separate statements; in
+    READ COMMITTED a recompute's swap committing between them would give one answer the old
+    ``computed_at`` and the new figures. Inside a transaction already under way (a test's) it adds nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def benchmark_rows_visible_to(

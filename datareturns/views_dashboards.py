@@ -22,6 +22,7 @@ from datareturns import dashboards as d
 from datareturns import selectors_dashboards as selectors
 from datareturns.benchmarks_selectors import (
     Scope,
+    benchmark_read,
     benchmark_results_from,
     benchmark_rows_visible_to,
     scope_label_for,
@@ -87,6 +88,7 @@ def _page_context(request, *, form, quarter, role, scopes: list[str], tables, ch
 # --- England ----------------------------------------------------------------------------------
 
 
+@benchmark_read()  # "data as at" and the figures from one snapshot of the data, as the API's answers
 def _england(request: HttpRequest) -> dict:
     form, quarter, role = _filters(request, _quarters(request, "england"))
     regions = list(Region.objects.order_by("name"))
@@ -194,6 +196,7 @@ def _region_visibility(user, region: Region, las: list[LocalAuthority]) -> list:
     return [pay, user.has_perm("datareturns.manage_region_kpis", region)]
 
 
+@benchmark_read()
 def _region(request: HttpRequest, slug: str) -> dict:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
     return _region_context(request, region, selectors.region_dashboard_las(region=region))
@@ -337,18 +340,19 @@ def _region_body(request: HttpRequest, region: Region, las: list[LocalAuthority]
 @require_GET
 def region(request: HttpRequest, slug: str) -> HttpResponse:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
-    version = dashboard_cache.region_data_version(region=region)
-    las = dashboard_cache.region_las(
-        region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
-    )
-    key = dashboard_cache.page_key(
-        view="region",
-        place=[region.pk, region.slug, region.name],
-        query=_known_query(request).urlencode(),
-        visibility=_region_visibility(request.user, region, las),
-        version=version,
-    )
-    page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
+    with benchmark_read():  # the version the body is cached under and the body from one snapshot of the data
+        version = dashboard_cache.region_data_version(region=region)
+        las = dashboard_cache.region_las(
+            region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
+        )
+        key = dashboard_cache.page_key(
+            view="region",
+            place=[region.pk, region.slug, region.name],
+            query=_known_query(request).urlencode(),
+            visibility=_region_visibility(request.user, region, las),
+            version=version,
+        )
+        page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
     page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)
     return render(request, "datareturns/dashboard_region.html", {"region": region, "page": page})
 
@@ -376,6 +380,7 @@ def region_kpis(request: HttpRequest, slug: str) -> HttpResponse:
 # --- A local authority --------------------------------------------------------------------------
 
 
+@benchmark_read()
 def _la(request: HttpRequest, slug: str) -> dict:
     la = selectors.la_dashboard_get(user=request.user, slug=slug)
     la_place = d.Place(scope_label_for(kind=ScopeKind.LA, local_authority=la), la.name)

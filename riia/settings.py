@@ -160,6 +160,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so a redelivery after a crash is safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands a task a worker took but never acknowledged (killed, out of memory, host lost) to another
+# worker once this long has passed since delivery (Redis's own default: an hour). Longer than the task
+# time limit, or a task still running would be handed out twice; workers look every restore interval.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("RIIA_BROKER_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60),
+    "unacked_restore_interval": env_int("RIIA_BROKER_RESTORE_INTERVAL", 30),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "Europe/London"
 # Heavy work (benchmark recomputes) has its own queue, so emails never wait behind it; a worker

@@ -26,7 +26,12 @@ from datareturns.api.serializers import (
     UploadSerializer,
 )
 from datareturns.api.throttling import PlacementCheckThrottle
-from datareturns.benchmarks_selectors import BenchmarkFilterError, benchmark_results_from, benchmark_rows_visible_to
+from datareturns.benchmarks_selectors import (
+    BenchmarkFilterError,
+    benchmark_read,
+    benchmark_results_from,
+    benchmark_rows_visible_to,
+)
 from datareturns.models import BenchmarkRow
 from datareturns.rules import msps_uploading_for
 from datareturns.selectors import placements_visible_to, uploads_visible_to
@@ -350,20 +355,21 @@ class BenchmarkListView(generics.ListAPIView):
         query = BenchmarkQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        try:
-            computed_at, rows = benchmark_rows_visible_to(
-                user=request.user,
-                scope=filters.get("scope"),
-                quarter=filters.get("quarter"),
-                role=filters.get("role"),
-            )
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from None
-        except BenchmarkFilterError as error:
-            errors = [error_item(message=str(error), field=error.field, value=filters.get(error.field))]
-            raise RowErrors(errors, error_count=1) from None
-        page = self.paginate_queryset(rows)
-        results = benchmark_results_from(page, user=request.user)
+        with benchmark_read():  # computed_at, the count and the page from one snapshot of the data
+            try:
+                computed_at, rows = benchmark_rows_visible_to(
+                    user=request.user,
+                    scope=filters.get("scope"),
+                    quarter=filters.get("quarter"),
+                    role=filters.get("role"),
+                )
+            except PermissionError as refusal:
+                raise PermissionDenied(str(refusal)) from None
+            except BenchmarkFilterError as error:
+                errors = [error_item(message=str(error), field=error.field, value=filters.get(error.field))]
+                raise RowErrors(errors, error_count=1) from None
+            page = self.paginate_queryset(rows)
+            results = benchmark_results_from(page, user=request.user)
         response = self.get_paginated_response(self.get_serializer(results, many=True).data)
         response.data = {"computed_at": computed_at, **response.data}
         return response

@@ -32,7 +32,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url(*, host: str | None = None, port: int | None = None) -> str:
+def tests_database_url(*, host: str | None = None, port: int | None = None) -> str:
     """The URL of the database this test runs against (pytest-django's test database)."""
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
@@ -46,7 +46,7 @@ def service_env(**overrides: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "riia.settings",
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": tests_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -145,6 +145,14 @@ class CeleryWorker(Process):
         super().__init__(command, env or service_env())
 
 
+def router_reset() -> None:
+    """Make the next message this process sends read ``task_routes`` again (Celery caches its router)."""
+    from riia.celery import app
+
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
 @contextmanager
 def tasks_routed(routes: Mapping[str, str]):
     """Send the tasks matching each pattern to a queue of the test's own (a worker started on it by
@@ -157,8 +165,7 @@ def tasks_routed(routes: Mapping[str, str]):
     def _apply(task_routes, eager):
         app.conf.task_routes = task_routes
         app.conf.task_always_eager = eager
-        app.amqp.flush_routes()
-        app.amqp.__dict__.pop("router", None)
+        router_reset()
 
     _apply({pattern: {"queue": queue} for pattern, queue in routes.items()}, False)
     try:

@@ -22,7 +22,7 @@ from riia.models import User
 from riia.services import audit_record
 from tests.access_world import build_world
 from tests.proof.processes import ROOT, service_env
-from tests.proof.processes import test_database_url as database_url  # not collected as a test
+from tests.proof.processes import tests_database_url as database_url
 
 pytestmark = [
     pytest.mark.services,
