@@ -138,7 +138,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: Celery broker and cache ---------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # riia.cache: with Redis down, a read is a miss and a write is skipped (a warning logged), so pages
+    # still render; short timeouts, so a request never waits long on a dead Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "riia.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a rendered dashboard body is kept at most (datareturns.dashboard_cache): entries are keyed by
@@ -164,8 +172,15 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "Europe/London"
 # Heavy work (benchmark recomputes) has its own queue, so emails never wait behind it; a worker
 # started by `make worker` consumes both.
+# Publishing (riia.outbox): one attempt with short socket timeouts, never kombu's retry loop, so a
+# request does not hang when Redis is down; what fails stays in the outbox for the relay, which beat
+# runs every RIIA_OUTBOX_RELAY_SECONDS (and each worker when it connects to Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY = False
+RIIA_OUTBOX_RELAY_SECONDS = env_int("RIIA_OUTBOX_RELAY_SECONDS", 30)
 CELERY_TASK_ROUTES = {"datareturns.tasks.benchmarks_recompute_*": {"queue": "recompute"}}
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "riia.tasks.outbox_relay", "schedule": RIIA_OUTBOX_RELAY_SECONDS},
     "datareturns-benchmarks-recompute-nightly": {
         "task": "datareturns.tasks.benchmarks_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),
