@@ -86,11 +86,25 @@ def _task(name: str) -> Task:
     return app.tasks[name]
 
 
-def _publish(message: OutboxMessage) -> None:
-    """One attempt, no retry loop: a dead broker answers at once (connection refused) or within the
-    transport's socket timeouts. No result is kept: nothing waits on these tasks' results, and a
-    result subscription would be one more call to the broker."""
-    _task(message.task).apply_async(args=message.args, retry=False, ignore_result=True)
+# The broker connection of this path: one attempt to connect (no kombu retry loop, which waits about
+# broker_connection_timeout = 4 s by default) with short socket timeouts, so that a request whose commit
+# publishes never waits long on a dead or unreachable Redis. Workers keep Celery's own patient settings.
+PUBLISH_CONNECT_TIMEOUT = 2
+PUBLISH_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 5}
+
+
+def _connection():
+    from riia.celery import app
+
+    return app.connection_for_write(
+        connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=PUBLISH_TRANSPORT_OPTIONS
+    )
+
+
+def _publish(message: OutboxMessage, connection=None) -> None:
+    """One attempt, no publish retry. No result is kept: nothing waits on these tasks' results, and a
+    result subscription would be one more call to Redis."""
+    _task(message.task).apply_async(args=message.args, retry=False, ignore_result=True, connection=connection)
 
 
 def _broker_down(error: Exception) -> bool:
@@ -119,7 +133,7 @@ def _publish_locked(candidates) -> int:
     while holding them; mark those sent in one UPDATE. Stops at the first failure: the broker is down,
     and each further attempt would only wait for the same answer."""
     sent: list[int] = []
-    with transaction.atomic():
+    with transaction.atomic(), _connection() as broker:
         messages = list(
             candidates.filter(sent_at__isnull=True)
             .select_for_update(skip_locked=True)
@@ -127,7 +141,7 @@ def _publish_locked(candidates) -> int:
         )
         for message in messages:
             try:
-                _publish(message)
+                _publish(message, broker)
             except Exception as error:  # noqa: BLE001 - any failure to publish leaves the row for the relay
                 logger.warning("Outbox: could not publish %s (#%s): %s", message.task, message.pk, error)
                 OutboxMessage.objects.filter(pk=message.pk).update(

@@ -172,11 +172,9 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "Europe/London"
 # Heavy work (benchmark recomputes) has its own queue, so emails never wait behind it; a worker
 # started by `make worker` consumes both.
-# Publishing (riia.outbox): one attempt with short socket timeouts, never kombu's retry loop, so a
-# request does not hang when Redis is down; what fails stays in the outbox for the relay, which beat
-# runs every RIIA_OUTBOX_RELAY_SECONDS (and each worker when it connects to Redis).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_TASK_PUBLISH_RETRY = False
+# Tasks are published through the outbox (riia.outbox: one attempt, short timeouts, never kombu's retry
+# loop); what could not be sent is relayed by beat every RIIA_OUTBOX_RELAY_SECONDS (and by each worker
+# when it connects to Redis).
 RIIA_OUTBOX_RELAY_SECONDS = env_int("RIIA_OUTBOX_RELAY_SECONDS", 30)
 CELERY_TASK_ROUTES = {"datareturns.tasks.benchmarks_recompute_*": {"queue": "recompute"}}
 CELERY_BEAT_SCHEDULE = {
