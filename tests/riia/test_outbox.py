@@ -45,13 +45,20 @@ def unreachable_broker():
     conf.broker_url = conf.broker_write_url = f"redis://127.0.0.1:{free_port()}/0"
     yield
     conf.task_always_eager, conf.broker_url, conf.broker_write_url = saved
+    _forget_routes()
+
+
+def _forget_routes() -> None:
+    """Celery builds its router (and route table) once, at the first publish, from the settings of
+    the moment. Forget both, so that the next publish, here or in a later test that sets
+    ``task_routes`` (tests/datareturns/test_benchmark_worker.py), routes by the settings then."""
+    celery_app.amqp._rtable = None
+    celery_app.amqp.__dict__.pop("router", None)
 
 
 def _route(conf, routes) -> None:
-    """Change the task routes of a Celery app that may already have routed a task (it keeps a router)."""
     conf.task_routes = routes
-    celery_app.amqp.flush_routes()
-    celery_app.amqp.__dict__.pop("router", None)
+    _forget_routes()
 
 
 @pytest.fixture
