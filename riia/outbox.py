@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from celery import Task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -187,11 +186,7 @@ def outbox_unsent_count() -> int:
     return OutboxMessage.objects.filter(sent_at__isnull=True).count()
 
 
-def outbox_unsent_since(*, task: Task | str, since) -> bool:
+def outbox_unsent_since(*, task: Task | str, since: datetime) -> bool:
     """Whether a message of this task written at or after ``since`` is still unsent (the broker was
     down): the dashboards' "newer data is waiting" notice."""
     return OutboxMessage.objects.filter(task=_task_name(task), sent_at__isnull=True, created_at__gte=since).exists()
-
-
-def relay_interval_seconds() -> float:
-    return float(getattr(settings, "RIIA_OUTBOX_RELAY_SECONDS", 30))
