@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import F, Min, Q
@@ -42,6 +41,7 @@ from datareturns.models import (
 from datareturns.services_retention import retention_closed_through
 from rates.models import CoreJobType, PriceCap
 from riia.models import LocalAuthority, Region, SubRegionalGroup
+from riia.outbox import outbox_enqueue
 
 PENNY = Decimal("0.01")
 RATIO = Decimal("0.0001")
@@ -648,13 +648,11 @@ def benchmarks_recompute_queue(*, scope_labels: Iterable[str]) -> list[str]:
             .values_list("scope", flat=True)
         )
         BenchmarkSnapshot.objects.filter(scope__in=labels).update(queued_at=now)
-    if labels:
-        transaction.on_commit(partial(_recompute_send, benchmarks_recompute_task, labels))
+        if labels:
+            # One outbox message for the whole set of scopes, in the transaction of the queued mark:
+            # published on commit, or by the relay once Redis is back (riia.outbox).
+            outbox_enqueue(benchmarks_recompute_task, labels)
     return labels
-
-
-def _recompute_send(task, labels: list[str]) -> None:
-    task.delay(labels)
 
 
 def benchmarks_recompute_queue_for_las(*, la_ids: Iterable[int]) -> list[str]:

@@ -5,10 +5,11 @@ recompute is on its way, the returns signed off, an LA's breaches and which dash
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from breaches.models import BreachRecord
 from breaches.selectors.register import breach_records_visible_to
@@ -23,16 +24,49 @@ class SnapshotsMeta:
     computed_at: datetime | None  # the oldest of the snapshots shown: every figure is at least this fresh
     queued: bool  # a recompute of one of them is queued or running
     missing: bool  # one of them has never been computed
+    # Newer data is waiting and the recompute is late: its task is still in the outbox (Redis was down
+    # when it was queued) or it was queued more than RECOMPUTE_LATE ago (no worker took it yet).
+    waiting: bool = False
+
+
+# A recompute normally starts within seconds; queued longer than this, the page says the figures it
+# shows are older than the data waiting.
+RECOMPUTE_LATE = timedelta(minutes=1)
 
 
 def snapshots_meta(*, scopes: list[str]) -> SnapshotsMeta:
     found = list(BenchmarkSnapshot.objects.filter(scope__in=scopes).values_list("computed_at", "queued_at"))
     computed = [c for c, _q in found if c is not None]
+    queued = [q for _c, q in found if q is not None]
     return SnapshotsMeta(
         computed_at=min(computed) if computed else None,
-        queued=any(q is not None for _c, q in found),
+        queued=bool(queued),
         missing=len(computed) < len(set(scopes)),
+        waiting=recompute_waiting(queued_since=min(queued) if queued else None),
     )
+
+
+def recompute_waiting(*, queued_since: datetime | None) -> bool:
+    """Whether a recompute queued at ``queued_since`` (the oldest queued mark of the snapshots shown)
+    is late: queued more than ``RECOMPUTE_LATE`` ago, or its task not yet handed to Redis (an unsent
+    outbox message written since). At most one query, and none when nothing is queued."""
+    from datareturns.tasks import benchmarks_recompute_task
+    from riia.outbox import outbox_unsent_since
+
+    if queued_since is None:
+        return False
+    if queued_since < timezone.now() - RECOMPUTE_LATE:
+        return True
+    return outbox_unsent_since(task=benchmarks_recompute_task, since=queued_since)
+
+
+def snapshots_waiting(*, scopes: list[str]) -> bool:
+    """``snapshots_meta(...).waiting`` alone: a cached dashboard's key includes it (it changes with the
+    clock and the outbox, not with the data version)."""
+    from django.db.models import Min
+
+    oldest = BenchmarkSnapshot.objects.filter(scope__in=scopes).aggregate(oldest=Min("queued_at"))["oldest"]
+    return recompute_waiting(queued_since=oldest)
 
 
 def region_dashboard_las(*, region: Region) -> list[LocalAuthority]:

@@ -345,12 +345,16 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
         las = dashboard_cache.region_las(
             region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
         )
+        # Whether newer data is waiting (a late recompute) changes with the clock and the outbox, not the
+        # data version, so it keys the page too; asked only when the version says a recompute is queued.
+        queued_count = version[3]
+        waiting = bool(queued_count) and selectors.snapshots_waiting(scopes=_region_places(region, las)[2])
         key = dashboard_cache.page_key(
             view="region",
             place=[region.pk, region.slug, region.name],
             query=_known_query(request).urlencode(),
             visibility=_region_visibility(request.user, region, las),
-            version=version,
+            version=[version, waiting],
         )
         page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
     page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)

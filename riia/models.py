@@ -530,3 +530,28 @@ class ApiKey(AbstractAPIKey):
         if self.has_expired:
             return self.Status.EXPIRED
         return self.Status.ACTIVE
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the same transaction as the change that asks for it (the
+    transactional outbox): if the change commits, the task is sent sooner or later, even when the
+    broker (Redis) was down at the time; if it rolls back, nothing is sent. ``riia.outbox`` writes,
+    publishes and relays these rows; nothing else does."""
+
+    task = models.CharField(max_length=200, help_text="The Celery task's registered name.")
+    args = models.JSONField(default=list, blank=True, help_text="Its positional arguments (ids, labels).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Handed to the broker at.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Publish attempts that failed.")
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The relay's read: unsent messages, oldest first (a small partial index, however large the
+            # table of sent ones grows).
+            models.Index(fields=["created_at", "id"], condition=Q(sent_at__isnull=True), name="riia_outbox_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)} {'sent' if self.sent_at else 'unsent'}"

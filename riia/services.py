@@ -115,6 +115,7 @@ def notification_send(
     this ``kind`` straight away. The daily digest (``notification_digest_send``) emails the others who
     chose it; "in the service only" is never emailed. ``about`` (with a ``status``) lets the
     notifications page say when that object has moved on since."""
+    from riia.outbox import outbox_enqueue_many
     from riia.tasks import notification_email_send_task
 
     unique = {user.pk: user for user in recipients if user.is_active}
@@ -142,8 +143,11 @@ def notification_send(
             for pk, user in unique.items()
         ]
     )
-    ids = [n.pk for n in notifications if n.delivery == NotificationDelivery.IMMEDIATELY]
-    transaction.on_commit(lambda: [notification_email_send_task.delay(pk) for pk in ids])
+    # The emails go through the outbox, in this transaction: sent once it commits, even if Redis is
+    # down at that moment (then when it is back), and never for a change that rolled back.
+    outbox_enqueue_many(
+        notification_email_send_task, [[n.pk] for n in notifications if n.delivery == NotificationDelivery.IMMEDIATELY]
+    )
     return notifications
 
 

@@ -138,7 +138,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: Celery broker and cache ---------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # riia.cache: with Redis down, a read is a miss and a write is skipped (a warning logged), so pages
+    # still render; short timeouts, so a request never waits long on a dead Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "riia.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a rendered dashboard body is kept at most (datareturns.dashboard_cache): entries are keyed by
@@ -172,8 +180,13 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = "Europe/London"
 # Heavy work (benchmark recomputes) has its own queue, so emails never wait behind it; a worker
 # started by `make worker` consumes both.
+# Tasks are published through the outbox (riia.outbox: one attempt, short timeouts, never kombu's retry
+# loop); what could not be sent is relayed by beat every RIIA_OUTBOX_RELAY_SECONDS (and by each worker
+# when it connects to Redis).
+RIIA_OUTBOX_RELAY_SECONDS = env_int("RIIA_OUTBOX_RELAY_SECONDS", 30)
 CELERY_TASK_ROUTES = {"datareturns.tasks.benchmarks_recompute_*": {"queue": "recompute"}}
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "riia.tasks.outbox_relay", "schedule": RIIA_OUTBOX_RELAY_SECONDS},
     "datareturns-benchmarks-recompute-nightly": {
         "task": "datareturns.tasks.benchmarks_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),

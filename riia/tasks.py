@@ -62,3 +62,12 @@ def notification_digests_send() -> int:
     for user_id in user_ids:
         notification_digest_send_task.delay(user_id)
     return len(user_ids)
+
+
+@shared_task
+def outbox_relay() -> int:
+    """Beat, every ``RIIA_OUTBOX_RELAY_SECONDS``: publish the tasks whose on-commit publish failed
+    (Redis was down), oldest first. Each worker also relays whenever it (re)connects to the broker."""
+    from riia.outbox import outbox_relay as relay
+
+    return relay()

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from datareturns.benchmarks import _recompute_send, benchmarks_recompute_queue, benchmarks_recompute_run
+from datareturns.benchmarks import benchmarks_recompute_queue, benchmarks_recompute_run
 from datareturns.models import BenchmarkSnapshot
 from datareturns.services import UploadRejected
 from datareturns.signals import return_signed_off
+from riia.models import OutboxMessage
+from riia.outbox import outbox_publish
 from tests.datareturns.conftest import csv_body, row, send
 
 
@@ -60,8 +62,12 @@ def test_a_sign_off_signal_recomputes_the_las_scopes(django_capture_on_commit_ca
 
 
 def _enqueued(callbacks) -> int:
-    """How many recompute tasks the captured on-commit callbacks would send (not run here)."""
-    return sum(1 for callback in callbacks if getattr(callback, "func", None) is _recompute_send)
+    """How many recompute tasks the captured on-commit callbacks would send (not run here): the
+    outbox messages of the recompute task they would publish."""
+    from datareturns.tasks import benchmarks_recompute_task
+
+    ids = [pk for c in callbacks if getattr(c, "func", None) is outbox_publish for pk in c.keywords["ids"]]
+    return OutboxMessage.objects.filter(pk__in=ids, task=benchmarks_recompute_task.name).count()
 
 
 def test_a_burst_of_triggers_queues_one_recompute_per_scope(django_capture_on_commit_callbacks, la):

@@ -99,6 +99,22 @@ def test_a_queued_recompute_is_announced_on_a_cached_page(programme_manager, reg
 
 
 @pytest.mark.usefixtures("snapshots")
+def test_a_recompute_turning_late_is_announced_on_a_cached_page(programme_manager, region):
+    """Late is a matter of the clock and the outbox, not of the data version: it keys the page too."""
+    from datareturns.tasks import benchmarks_recompute_task
+    from riia.models import OutboxMessage
+
+    BenchmarkSnapshot.objects.filter(scope="england").update(queued_at=timezone.now())
+    assert "these figures are being recomputed" in _page(programme_manager, region)
+    message = OutboxMessage.objects.create(task=benchmarks_recompute_task.name, args=[["england"]])
+    assert "Newer data is waiting to be included." in _page(programme_manager, region)
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
+    assert "these figures are being recomputed" in _page(programme_manager, region)
+    BenchmarkSnapshot.objects.filter(scope="england").update(queued_at=timezone.now() - timedelta(minutes=2))
+    assert "Newer data is waiting to be included." in _page(programme_manager, region)
+
+
+@pytest.mark.usefixtures("snapshots")
 def test_new_kpi_thresholds_and_a_sign_off_change_the_rag_at_once(programme_manager, region, la):
     before = _page(programme_manager, region, quarter="2025-Q3")
     assert "green up to 30" not in before

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from datareturns.benchmarks_selectors import benchmark_results
 from datareturns.models import BenchmarkRow, BenchmarkSnapshot, QuarterlyReturn, ReturnStatus, ScopeKind
@@ -244,11 +245,37 @@ def test_csv_neutralises_formula_cells(client_for, programme_manager, region):
 
 
 def test_a_queued_recompute_is_announced(client_for, programme_manager, snapshots, region):
-    BenchmarkSnapshot.objects.filter(scope=f"region:{region.slug}").update(queued_at=COMPUTED)
+    BenchmarkSnapshot.objects.filter(scope=f"region:{region.slug}").update(queued_at=timezone.now())
     text = _text(client_for(programme_manager).get(reverse("dashboards:region", args=[region.slug])))
     assert "these figures are being recomputed" in text
     text = _text(client_for(programme_manager).get(reverse("dashboards:england")))
     assert "these figures are being recomputed" in text
+    assert "waiting to be included" not in text
+
+
+def test_a_late_recompute_says_when_the_figures_shown_were_computed(client_for, programme_manager, snapshots, region):
+    """Queued more than a minute ago and not yet done (no worker, or Redis down): the page says how old
+    its figures are and that newer data waits."""
+    BenchmarkSnapshot.objects.filter(scope=f"region:{region.slug}").update(queued_at=COMPUTED)
+    notice = "These figures were computed on 1 June 2026 at 1:00pm. Newer data is waiting to be included."
+    for url in (reverse("dashboards:region", args=[region.slug]), reverse("dashboards:england")):
+        text = _text(client_for(programme_manager).get(url))
+        assert notice in text and "being recomputed" not in text
+
+
+def test_a_recompute_still_in_the_outbox_is_waiting_at_once(client_for, programme_manager, snapshots, region, la):
+    """Queued a moment ago, but its task could not be handed to Redis: newer data is waiting."""
+    from datareturns.tasks import benchmarks_recompute_task
+    from riia.models import OutboxMessage
+
+    now = timezone.now()
+    BenchmarkSnapshot.objects.filter(scope=f"la:{la.new_code}").update(queued_at=now)
+    OutboxMessage.objects.create(task=benchmarks_recompute_task.name, args=[[f"la:{la.new_code}"]])
+    url = reverse("dashboards:la", args=[la.slug])
+    assert "Newer data is waiting to be included." in _text(client_for(programme_manager).get(url))
+    OutboxMessage.objects.update(sent_at=timezone.now())  # the relay sent it: being recomputed
+    text = _text(client_for(programme_manager).get(url))
+    assert "these figures are being recomputed" in text and "waiting to be included" not in text
 
 
 def test_no_recompute_notice_when_none_is_queued(client_for, programme_manager, snapshots, region):
