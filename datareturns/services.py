@@ -168,8 +168,14 @@ def _existing_answer(upload: Upload, *, digest: str, by_key: bool) -> UploadAnsw
             _message("This Idempotency-Key was already used for a different body. Use a new key for a new upload.")
         )
     if upload.status == Upload.Status.PROCESSING:
+        # A concurrent repeat is told which upload holds its place, so it can look it up
+        # (GET .../uploads/<id>/) or send again for the stored answer; it is never stored twice.
+        what = "sent with this Idempotency-Key" if by_key else "with the same body"
         raise UploadInProgress(
-            _message("This upload is still being processed. Wait for it to finish before sending it again.")
+            _message(
+                f"Upload {upload.pk}, {what}, is still being processed. Send it again in a moment for its "
+                "answer: it will be stored once."
+            )
         )
     if by_key:
         return UploadAnswer(status=201, body=upload.response, upload=upload)
