@@ -251,8 +251,10 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
         "can_delete": can_delete,
         "can_withdraw": not can_delete and user.has_perm("breaches.withdraw_breachrequest", breach_request),
         "can_sign": can_sign,
-        "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
-        "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
+        # A form is offered only while its action is open: after someone else decided first, the
+        # refused form's errors show in the summary, but not the form inviting a second decision.
+        "return_form": (forms.get("return_form") or ReturnForm()) if can_sign or can_decide else None,
+        "decide_form": (forms.get("decide_form") or DecideForm()) if can_decide else None,
         "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
         **_placements_using(user, breach_request),
     }
@@ -285,6 +287,9 @@ def _act_on_detail(
             act(form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
+            # Read the request again: a refusal is often because someone acted first (decided,
+            # withdrew), and the page must show the request as it now stands, not as it was.
+            breach_request = selectors.breach_request_get(user=request.user, pk=breach_request.pk)
         else:
             messages.success(request, done)
             return redirect("breaches:request-detail", pk=breach_request.pk)
