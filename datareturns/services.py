@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -279,20 +279,45 @@ def refs_for(source: UploadSource) -> ReferenceMaps:
 # --- Placements ---------------------------------------------------------------------------------
 
 
-def _agency_id(refs: ReferenceMaps, name: str, created: list[str]) -> int:
-    """Match an agency by name; an unknown one is created (once per upload, not per row)."""
-    key = agency_key(name)
-    agency_id = refs.agencies.get(key)
-    if agency_id is None:
-        base = slugify(name)[:40] or "agency"
-        slug, suffix = base, 1
-        while Agency.objects.filter(slug=slug).exists():
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        agency_id = Agency.objects.create(name=name, slug=slug).pk
-        refs.agencies[key] = agency_id
-        created.append(name)
-    return agency_id
+class _Agencies:
+    """Agencies matched by name; an unknown one is created (once per upload, not per row).
+
+    Two uploads at once may name the same new agency: the unique name would fail the second with a
+    500 once the first commits, and two naming two new agencies in opposite orders would deadlock.
+    So the first time an upload must create an agency it takes a lock held to its commit (only
+    uploads creating agencies take it) and reads the agencies again, which then include those a
+    concurrent upload just made."""
+
+    LOCK_KEY = 0x52494941_41474E43  # pg_advisory_xact_lock key: "RIIA" "AGNC"
+
+    def __init__(self, refs: ReferenceMaps) -> None:
+        self.refs = refs
+        self.created: list[str] = []
+        self._locked = False
+
+    def id_for(self, name: str) -> int:
+        key = agency_key(name)
+        agency_id = self.refs.agencies.get(key)
+        if agency_id is None and not self._locked:
+            self._lock_and_reload()
+            agency_id = self.refs.agencies.get(key)
+        if agency_id is None:
+            base = slugify(name)[:40] or "agency"
+            slug, suffix = base, 1
+            while Agency.objects.filter(slug=slug).exists():
+                suffix += 1
+                slug = f"{base}-{suffix}"
+            agency_id = Agency.objects.create(name=name, slug=slug).pk
+            self.refs.agencies[key] = agency_id
+            self.created.append(name)
+        return agency_id
+
+    def _lock_and_reload(self) -> None:
+        if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.LOCK_KEY])
+        self.refs.agencies = {agency_key(n): pk for pk, n in Agency.objects.values_list("pk", "name")}
+        self._locked = True
 
 
 def _values(
@@ -373,7 +398,7 @@ def _placements_process(source: UploadSource) -> Callable:
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         flagger = PlacementFlagger(refs=refs, sender=source.sender)
-        new_agencies: list[str] = []
+        agencies = _Agencies(refs)
         tally = _Tally()
         sender = source.sender
         msp_id = source.msp.pk if source.msp is not None else None
@@ -395,7 +420,7 @@ def _placements_process(source: UploadSource) -> Callable:
                 continue
             if errors:
                 continue  # keep reporting errors, but stop building what will not be written
-            agency_id = _agency_id(refs, row.agency_name, new_agencies)
+            agency_id = agencies.id_for(row.agency_name)
             outcome = flagger.add(row, agency_id)
             if outcome is None:
                 continue  # a project-team row: answered once every row is seen
@@ -450,7 +475,7 @@ def _placements_process(source: UploadSource) -> Callable:
                 **answer,
                 "sender": source.description,
                 "content_hash": upload.content_hash,
-                "new_agencies": new_agencies,
+                "new_agencies": agencies.created,
                 "breaches_suggested": suggested,
                 "placements_rechecked": rechecked,
             },
