@@ -49,6 +49,9 @@ MAX_ERRORS = 1000
 CHUNK = 64 * 1024
 # A claim older than this was left by a process that died; a new request may take it over.
 STALE_CLAIM = timedelta(minutes=15)
+# PostgreSQL advisory lock keys (first of two int4 keys, the second a region id or 0): held to commit.
+REGION_UPLOADS_LOCK = 0x52474E55  # "RGNU": uploads into one region, one at a time
+AGENCY_CREATE_LOCK = 0x41474E43  # "AGNC": uploads creating agencies, one at a time
 CONTENT_TYPES = {"text/csv": "csv", "application/json": "json"}
 FLAG_COLUMNS = [Flag.column(code) for code in Flag.values]
 
@@ -261,12 +264,27 @@ def _reject_if_errors(errors: list[RowError], result: ReadResult, *, noun: str) 
         raise UploadRejected(_message(f"The file has no {noun}."))
 
 
-def _lock_sender(source: UploadSource) -> None:
-    """Uploads of one sender run one after another, so 'already stored?' answers stay true."""
+def _lock_sender_and_regions(source: UploadSource) -> None:
+    """Uploads of one sender run one after another, so 'already stored?' answers stay true; and the
+    uploads into one region run one after another, so every flag is computed from rows no concurrent
+    upload is changing. A placement's flags depend on other senders' rows of the region (leavers for
+    cool-off, earlier placements for re-pricing), and uploads re-check rows they do not own: run
+    side by side, a leavers upload and a placement upload touching one placement deadlocked, or the
+    later commit wrote flags computed from the row as it was before the other's change.
+
+    Locks are taken in one order (sender row, then regions by id, then agencies) so that uploads
+    wait for one another but never deadlock. The sender row is locked FOR NO KEY UPDATE, which does
+    not stop others inserting rows that refer to it (placements of the LA from its MSPs)."""
     if source.msp is not None:
-        MSP.objects.select_for_update().filter(pk=source.msp.pk).first()
+        MSP.objects.select_for_update(no_key=True).filter(pk=source.msp.pk).first()
+        region_ids = set(source.msp.local_authorities.values_list("region_id", flat=True))
     else:
-        LocalAuthority.objects.select_for_update().filter(pk=source.local_authority.pk).first()
+        la = LocalAuthority.objects.select_for_update(no_key=True).filter(pk=source.local_authority.pk).first()
+        region_ids = {la.region_id}
+    if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
+        with connection.cursor() as cursor:
+            for region_id in sorted(region_ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGION_UPLOADS_LOCK, region_id])
 
 
 def refs_for(source: UploadSource) -> ReferenceMaps:
@@ -287,8 +305,6 @@ class _Agencies:
     So the first time an upload must create an agency it takes a lock held to its commit (only
     uploads creating agencies take it) and reads the agencies again, which then include those a
     concurrent upload just made."""
-
-    LOCK_KEY = 0x52494941_41474E43  # pg_advisory_xact_lock key: "RIIA" "AGNC"
 
     def __init__(self, refs: ReferenceMaps) -> None:
         self.refs = refs
@@ -315,7 +331,7 @@ class _Agencies:
     def _lock_and_reload(self) -> None:
         if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [AGENCY_CREATE_LOCK])
         self.refs.agencies = {agency_key(n): pk for pk, n in Agency.objects.values_list("pk", "name")}
         self._locked = True
 
@@ -391,7 +407,7 @@ def _benchmarks_queue_on_commit(la_ids: set[int]) -> None:
 
 def _placements_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
-        _lock_sender(source)
+        _lock_sender_and_regions(source)
         refs = refs_for(source)
         existing = dict(Placement.objects.filter(sender=source.sender).values_list("assignment_id", "pk"))
         writer = PlacementWriter(upload_id=upload.pk, now=timezone.now())
@@ -593,7 +609,7 @@ def _notify_upload(*, source: UploadSource, upload: Upload, suggested: Counter) 
 
 def _leavers_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
-        _lock_sender(source)
+        _lock_sender_and_regions(source)
         refs = refs_for(source)
         errors: list[RowError] = []
         seen: dict[tuple, int] = {}

@@ -406,18 +406,21 @@ def test_two_uploads_touching_one_placement_at_once_end_consistent(server, msp, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_senders_naming_the_same_new_agencies_at_once_both_store(server, msp, la, capped):
-    """Two MSPs serving one LA send the same assignment ids at once (a placement is its sender's, so
-    each keeps its own) and both name agencies nobody has sent before: each agency is made once and
-    both uploads are stored (the regression: the second failed on the unique agency name with a 500,
-    or two naming the new agencies in opposite orders deadlocked)."""
-    other = MSPFactory(name="Shires MSP")
-    other.local_authorities.add(la)
+def test_two_senders_naming_the_same_new_agencies_at_once_both_store(server, msp, la, foreign_la, capped):
+    """Two MSPs in different regions (whose uploads run side by side) both name agencies nobody has
+    sent before: each agency is made once and both uploads are stored (the regression: the second
+    failed on the unique agency name with a 500, and two naming the new agencies in opposite orders
+    could deadlock)."""
+    PriceCapFactory(
+        region=foreign_la.region, role_grade=core_grade(), hourly_rate=Decimal("35.00"), effective_from=date(2026, 4, 1)
+    )
+    other = MSPFactory(name="Capital MSP")
+    other.local_authorities.add(foreign_la)
     new_agencies = ["Brand New Staffing", "Another New Agency"]
     files = {}
-    for sender, names in ((msp, new_agencies), (other, new_agencies[::-1])):
-        rows = [row(f"A-{n}", la.old_code, worker=f"SW{n + 1}", agency=name) for n, name in enumerate(names)]
-        rows += [row(f"B-{n}", la.old_code, worker=f"SW{n + 1000}") for n in range(300)]
+    for sender, sent_for, names in ((msp, la, new_agencies), (other, foreign_la, new_agencies[::-1])):
+        rows = [row(f"A-{n}", sent_for.old_code, worker=f"SW{n + 1}", agency=name) for n, name in enumerate(names)]
+        rows += [row(f"B-{n}", sent_for.old_code, worker=f"SW{n + 1000}") for n in range(300)]
         files[sender.pk] = (upload_client(server, msp_key(sender, "Nightly")), csv_body(*rows))
 
     answers = at_once(*(lambda c=c, b=b: c.request("POST", UPLOADS, b) for c, b in files.values()))
@@ -431,3 +434,34 @@ def test_two_senders_naming_the_same_new_agencies_at_once_both_store(server, msp
     ]
     # Each new agency (the rest of the rows name Acme Social Care, new too) was made by one upload.
     assert sorted(name for names in new_by_upload for name in names) == sorted([*new_agencies, "Acme Social Care"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_placement_upload_racing_a_leavers_upload_on_one_worker_ends_with_flags_of_both(server, msp, la, capped):
+    """The MSP re-sends a placement (now above the cap) while the LA sends that worker as a permanent
+    leaver inside the cool-off period: the two uploads touch one placement, the MSP's by replacing
+    it, the LA's by re-checking its flags. Whichever commits first, the row that stands must carry
+    both flags, each explained (the regression: the re-check wrote flags computed from the row it
+    read before the replacement, or the replacement wrote flags computed without the leaver)."""
+    msp_client = upload_client(server, msp_key(msp, "Nightly"))
+    _api_key, la_key = api_key_create(actor=None, name="HR system", local_authority=la)
+    la_client = Client(server.url, {"Authorization": f"Api-Key {la_key}", "Content-Type": "text/csv"})
+    others = [row(f"B-{n}", la.old_code, worker=f"SW{n + 1000}") for n in range(300)]
+    stored = msp_client.request("POST", UPLOADS, csv_body(row("A-1", la.old_code, worker="SW1", pay="34.00")))
+    assert stored.status == 201 and stored.json()["flags"]["above_cap_unauthorised"] == 0
+    placement_file = csv_body(row("A-1", la.old_code, worker="SW1", pay="41.00", charge="55.00"), *others)
+    leavers = ["la_code,worker_registration,leave_date,leave_reason"]
+    leavers += [f"{la.old_code},SW{n + 2000},2026-01-15,resigned" for n in range(300)]
+    leavers_file = "\n".join([*leavers[:1], f"{la.old_code},SW1,2026-01-15,resigned", *leavers[1:]]).encode() + b"\n"
+
+    answers = at_once(
+        lambda: msp_client.request("POST", UPLOADS, placement_file),
+        lambda: la_client.request("POST", "/api/v1/leavers/uploads/", leavers_file),
+    )
+
+    assert [a.status for a in answers] == [201, 201], [(a.status, a.body[:300]) for a in answers]
+    placement = Placement.objects.get(assignment_id="A-1")
+    assert placement.hourly_pay_rate == Decimal("41.00")
+    assert (placement.flag_above_cap_unauthorised, placement.flag_cool_off) == (True, True), placement.explanations
+    assert set(placement.explanations) == {"above_cap_unauthorised", "cool_off"}
+    assert PlacementVersion.objects.get().hourly_pay_rate == Decimal("34.00")
