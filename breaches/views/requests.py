@@ -309,7 +309,9 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
         if not (roles and request.user.has_perm("breaches.sign_breachrequest", breach_request)):
             return redirect("breaches:request-detail", pk=pk)
         form = SignForm(roles=roles, breach_request=breach_request)
-        return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form})
+        return render(
+            request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form, "can_sign": True}
+        )
     # The role posted is checked by the service, so a refusal says why (already signed, withdrawn).
     posted = request.POST.get("role", "")
     form = SignForm(request.POST, roles=[posted] if posted in Role.values else [], breach_request=breach_request)
@@ -326,7 +328,21 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"You signed breach request {breach_request.reference}.")
             return redirect("breaches:request-detail", pk=pk)
-    return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form}, status=400)
+    return _sign_refused(request, pk, form)
+
+
+def _sign_refused(request: HttpRequest, pk: int, form: SignForm) -> HttpResponse:
+    """The sign page again with the errors (400). The form is offered again only while this person may
+    still sign: after someone signed first, or the request was withdrawn, the page says why and leads
+    back to the request as it now stands."""
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    signatures = selectors.breach_request_history(breach_request=breach_request)["signatures"]
+    can_sign = bool(
+        selectors.signing_roles_for(user=request.user, breach_request=breach_request, signatures=signatures)
+        and request.user.has_perm("breaches.sign_breachrequest", breach_request)
+    )
+    context = {"breach_request": breach_request, "form": form, "can_sign": can_sign}
+    return render(request, "breaches/request_sign.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
