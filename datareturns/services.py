@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,9 @@ MAX_ERRORS = 1000
 CHUNK = 64 * 1024
 # A claim older than this was left by a process that died; a new request may take it over.
 STALE_CLAIM = timedelta(minutes=15)
+# PostgreSQL advisory lock keys (first of two int4 keys, the second a region id or 0): held to commit.
+REGION_UPLOADS_LOCK = 0x52474E55  # "RGNU": uploads into one region, one at a time
+AGENCY_CREATE_LOCK = 0x41474E43  # "AGNC": uploads creating agencies, one at a time
 CONTENT_TYPES = {"text/csv": "csv", "application/json": "json"}
 FLAG_COLUMNS = [Flag.column(code) for code in Flag.values]
 
@@ -168,8 +171,14 @@ def _existing_answer(upload: Upload, *, digest: str, by_key: bool) -> UploadAnsw
             _message("This Idempotency-Key was already used for a different body. Use a new key for a new upload.")
         )
     if upload.status == Upload.Status.PROCESSING:
+        # A concurrent repeat is told which upload holds its place, so it can look it up
+        # (GET .../uploads/<id>/) or send again for the stored answer; it is never stored twice.
+        what = "sent with this Idempotency-Key" if by_key else "with the same body"
         raise UploadInProgress(
-            _message("This upload is still being processed. Wait for it to finish before sending it again.")
+            _message(
+                f"Upload {upload.pk}, {what}, is still being processed. Send it again in a moment for its "
+                "answer: it will be stored once."
+            )
         )
     if by_key:
         return UploadAnswer(status=201, body=upload.response, upload=upload)
@@ -255,12 +264,27 @@ def _reject_if_errors(errors: list[RowError], result: ReadResult, *, noun: str) 
         raise UploadRejected(_message(f"The file has no {noun}."))
 
 
-def _lock_sender(source: UploadSource) -> None:
-    """Uploads of one sender run one after another, so 'already stored?' answers stay true."""
+def _lock_sender_and_regions(source: UploadSource) -> None:
+    """Uploads of one sender run one after another, so 'already stored?' answers stay true; and the
+    uploads into one region run one after another, so every flag is computed from rows no concurrent
+    upload is changing. A placement's flags depend on other senders' rows of the region (leavers for
+    cool-off, earlier placements for re-pricing), and uploads re-check rows they do not own: run
+    side by side, a leavers upload and a placement upload touching one placement deadlocked, or the
+    later commit wrote flags computed from the row as it was before the other's change.
+
+    Locks are taken in one order (sender row, then regions by id, then agencies) so that uploads
+    wait for one another but never deadlock. The sender row is locked FOR NO KEY UPDATE, which does
+    not stop others inserting rows that refer to it (placements of the LA from its MSPs)."""
     if source.msp is not None:
-        MSP.objects.select_for_update().filter(pk=source.msp.pk).first()
+        MSP.objects.select_for_update(no_key=True).filter(pk=source.msp.pk).first()
+        region_ids = set(source.msp.local_authorities.values_list("region_id", flat=True))
     else:
-        LocalAuthority.objects.select_for_update().filter(pk=source.local_authority.pk).first()
+        la = LocalAuthority.objects.select_for_update(no_key=True).filter(pk=source.local_authority.pk).first()
+        region_ids = {la.region_id}
+    if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
+        with connection.cursor() as cursor:
+            for region_id in sorted(region_ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [REGION_UPLOADS_LOCK, region_id])
 
 
 def refs_for(source: UploadSource) -> ReferenceMaps:
@@ -273,20 +297,43 @@ def refs_for(source: UploadSource) -> ReferenceMaps:
 # --- Placements ---------------------------------------------------------------------------------
 
 
-def _agency_id(refs: ReferenceMaps, name: str, created: list[str]) -> int:
-    """Match an agency by name; an unknown one is created (once per upload, not per row)."""
-    key = agency_key(name)
-    agency_id = refs.agencies.get(key)
-    if agency_id is None:
-        base = slugify(name)[:40] or "agency"
-        slug, suffix = base, 1
-        while Agency.objects.filter(slug=slug).exists():
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        agency_id = Agency.objects.create(name=name, slug=slug).pk
-        refs.agencies[key] = agency_id
-        created.append(name)
-    return agency_id
+class _Agencies:
+    """Agencies matched by name; an unknown one is created (once per upload, not per row).
+
+    Two uploads at once may name the same new agency: the unique name would fail the second with a
+    500 once the first commits, and two naming two new agencies in opposite orders would deadlock.
+    So the first time an upload must create an agency it takes a lock held to its commit (only
+    uploads creating agencies take it) and reads the agencies again, which then include those a
+    concurrent upload just made."""
+
+    def __init__(self, refs: ReferenceMaps) -> None:
+        self.refs = refs
+        self.created: list[str] = []
+        self._locked = False
+
+    def id_for(self, name: str) -> int:
+        key = agency_key(name)
+        agency_id = self.refs.agencies.get(key)
+        if agency_id is None and not self._locked:
+            self._lock_and_reload()
+            agency_id = self.refs.agencies.get(key)
+        if agency_id is None:
+            base = slugify(name)[:40] or "agency"
+            slug, suffix = base, 1
+            while Agency.objects.filter(slug=slug).exists():
+                suffix += 1
+                slug = f"{base}-{suffix}"
+            agency_id = Agency.objects.create(name=name, slug=slug).pk
+            self.refs.agencies[key] = agency_id
+            self.created.append(name)
+        return agency_id
+
+    def _lock_and_reload(self) -> None:
+        if connection.vendor == "postgresql":  # SQLite runs one writer at a time anyway
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [AGENCY_CREATE_LOCK])
+        self.refs.agencies = {agency_key(n): pk for pk, n in Agency.objects.values_list("pk", "name")}
+        self._locked = True
 
 
 def _values(
@@ -360,14 +407,14 @@ def _benchmarks_queue_on_commit(la_ids: set[int]) -> None:
 
 def _placements_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
-        _lock_sender(source)
+        _lock_sender_and_regions(source)
         refs = refs_for(source)
         existing = dict(Placement.objects.filter(sender=source.sender).values_list("assignment_id", "pk"))
         writer = PlacementWriter(upload_id=upload.pk, now=timezone.now())
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         flagger = PlacementFlagger(refs=refs, sender=source.sender)
-        new_agencies: list[str] = []
+        agencies = _Agencies(refs)
         tally = _Tally()
         sender = source.sender
         msp_id = source.msp.pk if source.msp is not None else None
@@ -389,7 +436,7 @@ def _placements_process(source: UploadSource) -> Callable:
                 continue
             if errors:
                 continue  # keep reporting errors, but stop building what will not be written
-            agency_id = _agency_id(refs, row.agency_name, new_agencies)
+            agency_id = agencies.id_for(row.agency_name)
             outcome = flagger.add(row, agency_id)
             if outcome is None:
                 continue  # a project-team row: answered once every row is seen
@@ -444,7 +491,7 @@ def _placements_process(source: UploadSource) -> Callable:
                 **answer,
                 "sender": source.description,
                 "content_hash": upload.content_hash,
-                "new_agencies": new_agencies,
+                "new_agencies": agencies.created,
                 "breaches_suggested": suggested,
                 "placements_rechecked": rechecked,
             },
@@ -562,7 +609,7 @@ def _notify_upload(*, source: UploadSource, upload: Upload, suggested: Counter) 
 
 def _leavers_process(source: UploadSource) -> Callable:
     def process(upload: Upload, rows: Iterator[tuple[int, dict]], result: ReadResult) -> dict[str, Any]:
-        _lock_sender(source)
+        _lock_sender_and_regions(source)
         refs = refs_for(source)
         errors: list[RowError] = []
         seen: dict[tuple, int] = {}

@@ -251,8 +251,10 @@ def _render_detail(request: HttpRequest, breach_request: BreachRequest, status: 
         "can_delete": can_delete,
         "can_withdraw": not can_delete and user.has_perm("breaches.withdraw_breachrequest", breach_request),
         "can_sign": can_sign,
-        "return_form": forms.get("return_form") or (ReturnForm() if can_sign or can_decide else None),
-        "decide_form": forms.get("decide_form") or (DecideForm() if can_decide else None),
+        # A form is offered only while its action is open: after someone else decided first, the
+        # refused form's errors show in the summary, but not the form inviting a second decision.
+        "return_form": (forms.get("return_form") or ReturnForm()) if can_sign or can_decide else None,
+        "decide_form": (forms.get("decide_form") or DecideForm()) if can_decide else None,
         "related": selectors.related_case_studies_for(user=user, breach_request=breach_request),
         **_placements_using(user, breach_request),
     }
@@ -285,6 +287,9 @@ def _act_on_detail(
             act(form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
+            # Read the request again: a refusal is often because someone acted first (decided,
+            # withdrew), and the page must show the request as it now stands, not as it was.
+            breach_request = selectors.breach_request_get(user=request.user, pk=breach_request.pk)
         else:
             messages.success(request, done)
             return redirect("breaches:request-detail", pk=breach_request.pk)
@@ -304,7 +309,9 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
         if not (roles and request.user.has_perm("breaches.sign_breachrequest", breach_request)):
             return redirect("breaches:request-detail", pk=pk)
         form = SignForm(roles=roles, breach_request=breach_request)
-        return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form})
+        return render(
+            request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form, "can_sign": True}
+        )
     # The role posted is checked by the service, so a refusal says why (already signed, withdrawn).
     posted = request.POST.get("role", "")
     form = SignForm(request.POST, roles=[posted] if posted in Role.values else [], breach_request=breach_request)
@@ -321,7 +328,21 @@ def request_sign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"You signed breach request {breach_request.reference}.")
             return redirect("breaches:request-detail", pk=pk)
-    return render(request, "breaches/request_sign.html", {"breach_request": breach_request, "form": form}, status=400)
+    return _sign_refused(request, pk, form)
+
+
+def _sign_refused(request: HttpRequest, pk: int, form: SignForm) -> HttpResponse:
+    """The sign page again with the errors (400). The form is offered again only while this person may
+    still sign: after someone signed first, or the request was withdrawn, the page says why and leads
+    back to the request as it now stands."""
+    breach_request = selectors.breach_request_get(user=request.user, pk=pk)
+    signatures = selectors.breach_request_history(breach_request=breach_request)["signatures"]
+    can_sign = bool(
+        selectors.signing_roles_for(user=request.user, breach_request=breach_request, signatures=signatures)
+        and request.user.has_perm("breaches.sign_breachrequest", breach_request)
+    )
+    context = {"breach_request": breach_request, "form": form, "can_sign": can_sign}
+    return render(request, "breaches/request_sign.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -93,7 +93,11 @@ UPLOAD_ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Some rows are invalid: every error, nothing stored."),
     401: OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired API key."),
     403: OpenApiResponse(ErrorSerializer, description="The caller may not send this kind of upload."),
-    409: OpenApiResponse(ErrorSerializer, description="The same Idempotency-Key is still being processed."),
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The same upload (by Idempotency-Key, or by the same body without one) is still being processed; "
+        "the message names it. Send it again in a moment for its answer.",
+    ),
     413: OpenApiResponse(ErrorSerializer, description="Over 64 MB, or over 200,000 rows."),
     415: OpenApiResponse(ErrorSerializer, description="Not text/csv or application/json."),
     422: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with a different body."),
