@@ -4,7 +4,7 @@ everything the API really answers (schemathesis holds the API to it: tests/proof
 - ``AutoSchema`` documents the error answers every operation can give, in the one error format,
   where a view did not list them itself: 400 (a query or body that is not valid), 401 (a bad API key,
   on the views that take keys), 403 (no permission, or no CSRF token with a session), 404 (on paths
-  with an id or reference).
+  with an id or reference). A view that can give fewer names them in ``error_answers``.
 - ``add_links`` (a postprocessing hook) adds OpenAPI links from an answer to the operations its ids
   lead to: an upload to its detail, a breach request list to each request and its decision. Clients
   and schemathesis's stateful phase follow them."""
@@ -28,7 +28,8 @@ class AutoSchema(SpectacularAutoSchema):
             answers["401"] = "No, unknown, revoked or expired API key."
         if "{" in self.path:
             answers["404"] = "Nothing with that id or reference that you may see."
-        return answers
+        only = getattr(self.view, "error_answers", None)
+        return answers if only is None else {code: answers[code] for code in only}
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         from riia.api.serializers import ErrorSerializer  # serializers import models: not at settings time
