@@ -188,9 +188,9 @@ def _only(raw: dict, scheme: str) -> dict:
 
 
 def _run(
-    raw: dict, *, base_url: str, headers: dict[str, str], max_examples: int, statuses: Counter
+    raw: dict, *, base_url: str, headers: dict[str, str], max_examples: int, statuses: Counter, phases: Counter
 ) -> tuple[Statistic, list[str]]:
-    """One caller's run of every phase; ``statuses`` counts the answers by status."""
+    """One caller's run of every phase; ``statuses`` counts the answers by status, ``phases`` the cases by phase."""
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
@@ -219,6 +219,7 @@ def _run(
     for event in schemathesis.engine.from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             statistic.on_scenario_finished(event.recorder)
+            phases[event.phase.value] += len(event.recorder.cases)
             statuses.update(
                 interaction.response.status_code
                 for interaction in event.recorder.interactions.values()
@@ -267,11 +268,18 @@ def test_every_operation_holds_to_the_schema_and_the_error_format_for_every_call
             ("LA key", _only(raw, "ApiKey"), {"Authorization": f"Api-Key {world['la_key']}"}, 10),
             ("programme manager", raw, sessions["programme_manager"], 20),
             ("workforce lead", raw, sessions["workforce_lead"], 15),
+            # Nobody: every operation refuses, with a 401 (key-taking views) or a 403, in the error format.
+            ("anonymous", raw, {}, 3),
         ]
-        totals, failures, statuses = {}, [], Counter()
+        totals, failures, statuses, phases = {}, [], Counter(), Counter()
         for who, schema, headers, max_examples in callers:
             statistic, errors = _run(
-                schema, base_url=server.url, headers=headers, max_examples=max_examples, statuses=statuses
+                schema,
+                base_url=server.url,
+                headers=headers,
+                max_examples=max_examples,
+                statuses=statuses,
+                phases=phases,
             )
             totals[who] = (statistic.total_cases, len(statistic.tested_operations))
             failures += _failures(who, statistic) + [f"[{who}] {error}" for error in errors]
@@ -279,10 +287,13 @@ def test_every_operation_holds_to_the_schema_and_the_error_format_for_every_call
     cases = sum(count for count, _ in totals.values())
     seconds = time.monotonic() - started
     print(f"\nschemathesis: {cases} cases in {seconds:.0f} s, {statuses[GUNICORN_URI_TOO_LONG]} refused by gunicorn")
+    print("  cases by phase: " + ", ".join(f"{phase}: {n}" for phase, n in sorted(phases.items())))
     print("  answers by status: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())))
     for who, (count, operations) in totals.items():
         print(f"  {who}: {count} cases over {operations} operations")
     assert not failures, f"{len(failures)} contract failures:\n\n" + "\n\n".join(failures)
     operations = sum(len(ops) for ops in raw["paths"].values())
     assert totals["programme manager"][1] == operations, "every operation of the schema is tested"
+    assert phases["stateful"] > 0, "the stateful phase followed the schema's links"
+    assert statuses[401] > 0 and statuses[201] > 0, "refusals and stored uploads were both among the answers"
     assert cases >= CASES_FLOOR, f"only {cases} cases: the run no longer tests the API as hard as it did"
