@@ -1,11 +1,14 @@
 """The API contract, proved from outside: schemathesis against our own OpenAPI schema, on gunicorn on
-loopback over PostgreSQL, as each kind of caller that uses the API.
+loopback over PostgreSQL, as each kind of caller that uses the API, and as nobody.
 
 The world is committed (so gunicorn sees it): a region with a published rate card, its LAs, an MSP
 with a key made by the real key service, an LA's key for its leavers, placements and leavers sent
-through the real upload service, breach requests (one decided), and two people signed in through the
-real sign-in page: a programme manager (reads the whole region) and an LA's workforce lead (sends
-uploads). The schema is the one the live server publishes at ``/api/schema/``.
+through the real upload service, breach requests (one decided; made with the test factories, as the
+workflow's services have their own tests), and two people signed in through the real sign-in page: a
+programme manager (reads the whole region) and an LA's workforce lead (sends uploads; a session's
+unsafe methods carry the CSRF token). The schema is the one the live server publishes at
+``/api/schema/``. Celery tasks run in the web process (``RIIA_CELERY_EAGER``): no worker is part of
+this test, and nothing it queues may be left in the shared Redis for another test's worker.
 
 schemathesis's engine (what ``schemathesis run`` drives) then runs, once per caller, its examples,
 coverage (boundary and invalid values), fuzzing (positive and negative) and stateful phases (the
@@ -127,9 +130,9 @@ def _world() -> dict:
     answer = send(
         source,
         csv_body(
-            row(assignment_id="A-1001", la_code="330", worker="SW100001", pay="34.00", start="2026-01-05"),
-            row(assignment_id="A-1002", la_code="330", worker="SW100002", pay="39.50", start="2026-02-02"),
-            row(assignment_id="A-1003", la_code="331", worker="SW100003", pay="33.00", start="2025-06-02", pqe="2"),
+            row(assignment_id="S-1", la_code="330", worker="SW100001", pay="34.00", start="2026-01-05"),
+            row(assignment_id="S-2", la_code="330", worker="SW100002", pay="39.50", start="2026-02-02"),
+            row(assignment_id="S-3", la_code="331", worker="SW100003", pay="33.00", start="2025-06-02", pqe="2"),
         ),
     )
     assert answer.status == 201, answer.body
@@ -271,16 +274,18 @@ def test_every_operation_holds_to_the_schema_and_the_error_format_for_every_call
             # Nobody: every operation refuses, with a 401 (key-taking views) or a 403, in the error format.
             ("anonymous", raw, {}, 3),
         ]
-        totals, failures, statuses, phases = {}, [], Counter(), Counter()
+        totals, failures, statuses, phases, by_caller = {}, [], Counter(), Counter(), {}
         for who, schema, headers, max_examples in callers:
+            by_caller[who] = Counter()
             statistic, errors = _run(
                 schema,
                 base_url=server.url,
                 headers=headers,
                 max_examples=max_examples,
-                statuses=statuses,
+                statuses=by_caller[who],
                 phases=phases,
             )
+            statuses.update(by_caller[who])
             totals[who] = (statistic.total_cases, len(statistic.tested_operations))
             failures += _failures(who, statistic) + [f"[{who}] {error}" for error in errors]
 
@@ -290,10 +295,15 @@ def test_every_operation_holds_to_the_schema_and_the_error_format_for_every_call
     print("  cases by phase: " + ", ".join(f"{phase}: {n}" for phase, n in sorted(phases.items())))
     print("  answers by status: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())))
     for who, (count, operations) in totals.items():
-        print(f"  {who}: {count} cases over {operations} operations")
+        answers = ", ".join(f"{status}: {n}" for status, n in sorted(by_caller[who].items()))
+        print(f"  {who}: {count} cases over {operations} operations ({answers})")
     assert not failures, f"{len(failures)} contract failures:\n\n" + "\n\n".join(failures)
     operations = sum(len(ops) for ops in raw["paths"].values())
     assert totals["programme manager"][1] == operations, "every operation of the schema is tested"
     assert phases["stateful"] > 0, "the stateful phase followed the schema's links"
-    assert statuses[401] > 0 and statuses[201] > 0, "refusals and stored uploads were both among the answers"
+    assert by_caller["anonymous"][401] > 0, "nobody's calls were refused"
+    assert by_caller["MSP key"][201] > 0 and by_caller["LA key"][201] > 0, "the keys' example uploads were stored"
+    # The workforce lead's example upload is the LA key's body again (the same sender: a 200 duplicate);
+    # no 403 at all shows its session and CSRF token were accepted on every POST.
+    assert by_caller["workforce lead"][403] == 0, "the session's unsafe calls were refused"
     assert cases >= CASES_FLOOR, f"only {cases} cases: the run no longer tests the API as hard as it did"
