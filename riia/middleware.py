@@ -92,8 +92,30 @@ class RequestSizeLimitMiddleware:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             message = f"The request body is {length} bytes; the largest accepted here is {limit} bytes."
-            return JsonResponse({"errors": [{"message": message}]}, status=413)
+            return JsonResponse({"errors": [{"field": None, "message": message}]}, status=413)
         return render(request, "413.html", {"limit": _in_words(limit)}, status=413)
+
+
+class ApiNotFoundMiddleware:
+    """Under ``/api/``, Django's own 404 (an address no API view matches, such as
+    ``/api/v1/placements/uploads/x/`` or a reference that is not one) in the API's error format, as
+    the API views answer their own 404s: an API client parses the body whatever the status, and
+    would get a page of HTML (in debug, Django's technical 404) instead."""
+
+    MESSAGE = "Not found. Check the address, or you may not have access to it."
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path_info.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse({"errors": [{"field": None, "message": self.MESSAGE}]}, status=404)
+        return response
 
 
 # --- Permissions-Policy ---------------------------------------------------------------------

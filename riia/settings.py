@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body (CSRF reads POST), after the headers so a 413 carries them.
     "riia.middleware.RequestSizeLimitMiddleware",
+    # An /api/ address that matches no view: a 404 in the API's error format, not a page.
+    "riia.middleware.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -301,7 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "riia.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers every operation can give (riia/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "riia.api.schema.AutoSchema",
     # One error body for every API answer: {"errors": [{"field", "message", ...}]} (riia/api/exceptions.py).
     "EXCEPTION_HANDLER": "riia.api.exceptions.api_exception_handler",
 }
@@ -312,6 +315,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema describes the API, not the page that serves it.
+    "SERVE_INCLUDE_SCHEMA": False,
+    # OpenAPI links from an answer to the operations its ids lead to (riia/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "riia.api.schema.add_links"],
 }
 
 # --- Service --------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     if match is None:
         raise ValueError(f"{quarter!r} is not a quarter like 2026-Q3")
     year, number = int(match[1]), int(match[2])
+    if not 1 <= year <= 9998:  # date() has years 1 to 9999, and a quarter of 9999 may end in 10000
+        raise ValueError(f"{quarter!r} is not a quarter of a year from 1 to 9998")
     start = date(year, 3 * number - 2, 1)
     end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return start, date.fromordinal(end.toordinal() - 1)

@@ -1,5 +1,7 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from breaches.selectors.register import quarter_bounds
 from datareturns.models import Flag, Placement, Upload
 
 
@@ -57,8 +59,10 @@ class PlacementSerializer(serializers.ModelSerializer):
     local_authority = serializers.CharField(source="local_authority.name")
     role = serializers.CharField(source="role_grade.code")
     agency = serializers.CharField(source="agency.name")
-    msp = serializers.CharField(source="msp.name", default=None)
-    breach_request = serializers.CharField(source="breach_request.reference", default=None)
+    msp = serializers.CharField(source="msp.name", default=None, allow_null=True, help_text="Null: sent by the LA.")
+    breach_request = serializers.CharField(
+        source="breach_request.reference", default=None, allow_null=True, help_text="Null: no request matched."
+    )
     flags = serializers.SerializerMethodField()
 
     class Meta:
@@ -97,11 +101,22 @@ class PlacementSerializer(serializers.ModelSerializer):
 class PlacementQuerySerializer(serializers.Serializer):
     la = serializers.CharField(required=False, help_text="DfE LA number (330) or ONS code (E08000025).")
     quarter = serializers.RegexField(
-        r"^\d{4}-Q[1-4]$", required=False, help_text="Active in this calendar quarter, like 2025-Q1."
+        r"^\d{4}-Q[1-4]$",
+        required=False,
+        help_text="Active in this calendar quarter, like 2025-Q1.",
+        error_messages={"invalid": "Enter a quarter like 2025-Q1."},
     )
     flag = serializers.ChoiceField(choices=Flag.values, required=False)
     role = serializers.CharField(required=False, help_text="A role grade code.")
     agency = serializers.CharField(required=False, help_text="An agency's slug.")
+
+    def validate_quarter(self, quarter: str) -> str:
+        # The pattern admits years no calendar has (0000-Q1, 9999-Q4 ends in year 10000).
+        try:
+            quarter_bounds(quarter)
+        except ValueError:
+            raise serializers.ValidationError("Enter a quarter like 2025-Q1, in a year from 1 to 9998.") from None
+        return quarter
 
 
 class PlacementCheckErrorSerializer(serializers.Serializer):
@@ -199,3 +214,14 @@ BenchmarkResultSerializer = type(
         "suppressed": serializers.ListField(child=serializers.CharField()),
     },
 )
+
+
+@extend_schema_serializer(many=False)  # already the page: not to be wrapped in another
+class PaginatedBenchmarkListSerializer(serializers.Serializer):
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the oldest snapshot in this answer was computed."
+    )
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BenchmarkResultSerializer(many=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from datareturns.api.serializers import (
     BenchmarkQuerySerializer,
     BenchmarkResultSerializer,
     LeaverUploadAnswerSerializer,
+    PaginatedBenchmarkListSerializer,
     PlacementCheckAnswerSerializer,
     PlacementQuerySerializer,
     PlacementSerializer,
@@ -339,18 +340,7 @@ class BenchmarkListView(generics.ListAPIView):
     @extend_schema(
         parameters=[BenchmarkQuerySerializer],
         responses={
-            200: inline_serializer(
-                "PaginatedBenchmarkList",
-                {
-                    "computed_at": serializers.DateTimeField(
-                        allow_null=True, help_text="When the oldest snapshot in this answer was computed."
-                    ),
-                    "count": serializers.IntegerField(),
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": BenchmarkResultSerializer(many=True),
-                },
-            ),
+            200: PaginatedBenchmarkListSerializer,
             400: OpenApiResponse(ErrorSerializer, description="A scope, quarter or role that is not valid."),
             403: OpenApiResponse(ErrorSerializer, description="A scope of another region's LA or group."),
         },

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -57,13 +58,19 @@ def service_env(**overrides: str) -> dict[str, str]:
 
 
 class Process:
-    """A child program with its output kept, stopped (SIGTERM, then SIGKILL) when the block ends."""
+    """A child program with its output kept, stopped (SIGTERM, then SIGKILL) when the block ends.
+
+    The output is read as it comes, by a thread: left in the pipe, a busy program (gunicorn logging a
+    warning for each of thousands of 4xx answers) fills the pipe's 64 KB and then blocks on its next
+    log line, in the middle of a request."""
 
     def __init__(self, command: list[str], env: Mapping[str, str]):
         self.command = command
         self.env = dict(env)
         self.popen: subprocess.Popen | None = None
         self.output = ""
+        self._lines: list[str] = []
+        self._reader: threading.Thread | None = None
 
     def start(self) -> Process:
         self.popen = subprocess.Popen(  # noqa: S603 - our own programs, no shell
@@ -75,7 +82,15 @@ class Process:
             text=True,
             start_new_session=True,
         )
+        self._lines = []
+        self._reader = threading.Thread(target=self._drain, args=(self.popen.stdout, self._lines), daemon=True)
+        self._reader.start()
         return self
+
+    @staticmethod
+    def _drain(stream, lines: list[str]) -> None:
+        for line in stream:
+            lines.append(line)
 
     @property
     def pid(self) -> int:
@@ -96,11 +111,14 @@ class Process:
         if self.running():
             os.killpg(self.pid, signal.SIGTERM)
         try:
-            out, _ = self.popen.communicate(timeout=timeout)
+            self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.pid, signal.SIGKILL)
-            out, _ = self.popen.communicate()
-        self.output += out or ""
+            self.popen.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=timeout)
+        self.output += "".join(self._lines)
+        self._lines = []
         self.popen = None
         return self.output
 
@@ -108,7 +126,8 @@ class Process:
         return self.start()
 
     def __exit__(self, *exc) -> None:
-        print(f"--- output of {' '.join(self.command[:4])} ...\n{self.stop()}")
+        tail = self.stop().splitlines()[-300:]  # the end, where a failure shows; all of it stays in .output
+        print(f"--- output of {' '.join(self.command[:4])} ... (last {len(tail)} lines)\n" + "\n".join(tail))
 
 
 class Gunicorn(Process):

@@ -85,7 +85,9 @@ def test_an_oversized_api_request_is_refused_with_json(client_for, workforce_lea
 
     assert response.status_code == 413
     assert response.json() == {
-        "errors": [{"message": "The request body is 2000 bytes; the largest accepted here is 1024 bytes."}]
+        "errors": [
+            {"field": None, "message": "The request body is 2000 bytes; the largest accepted here is 1024 bytes."}
+        ]
     }
 
 
