@@ -13,14 +13,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -191,3 +193,49 @@ def tasks_routed(routes: Mapping[str, str]):
         yield
     finally:
         _apply(*previous)
+
+
+def wait_until(check, *, what: str, seconds: float = 45, every: float = 0.05, outputs: Iterable[Process] = ()):
+    """Poll ``check`` until it returns something true (returned), or fail the test after ``seconds``
+    saying what did not happen, with the end of the given programs' output."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(every)
+    logs = "\n".join(process.stop()[-4000:] for process in outputs)
+    pytest.fail(f"waited {seconds} s for {what}\n{logs}")
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a loopback port, with no persistence, that a test may stop
+    and start again on the same port (the machine's Redis is never touched)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir = tempfile.mkdtemp(prefix="riia-redis-")
+        self.server: Process | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--dir", self.dir]  # fmt: skip
+        self.server = Process(command, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}).start()
+        wait_until(lambda: self.cli("ping") == "PONG", what=f"redis-server on port {self.port} to answer", seconds=20)
+
+    def cli(self, *args: str) -> str:
+        command = ["redis-cli", "-p", str(self.port), *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop(timeout=10)
+            self.server = None
+
+    def __enter__(self) -> PrivateRedis:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

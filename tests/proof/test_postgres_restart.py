@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
@@ -26,7 +25,7 @@ from django.utils import timezone
 
 from riia.celery import app as celery_app
 from tests.proof.private_postgres import PrivatePostgres, postgres_bin
-from tests.proof.processes import ROOT, CeleryWorker, Gunicorn, Process, free_port, router_reset, service_env
+from tests.proof.processes import ROOT, CeleryWorker, Gunicorn, PrivateRedis, router_reset, service_env
 
 pytestmark = [
     pytest.mark.services,
@@ -73,29 +72,6 @@ def _manage(env: dict[str, str], *args: str) -> str:
     )
     assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     return done.stdout
-
-
-@contextmanager
-def private_redis():
-    """A Redis of this test's own: the worker here consumes the real queue names, which must not take
-    messages other tests left in the shared Redis."""
-    port = free_port()
-    server = Process(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {}
-    )
-    with server:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                import redis
-
-                redis.Redis(port=port, socket_connect_timeout=1).ping()
-                break
-            except Exception:
-                if time.monotonic() > deadline or not server.running():
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
 
 
 def _snapshot(url: str, scope: str) -> tuple | None:
@@ -203,7 +179,8 @@ def test_the_app_and_worker_carry_on_after_postgresql_restarts():
         if os.environ.get("RIIA_REQUIRE_SERVICES"):
             pytest.fail("RIIA_REQUIRE_SERVICES is set but there is no initdb/pg_ctl (set PG_BIN) or redis-server")
         pytest.skip("no PostgreSQL server programs or redis-server to run private ones")
-    with PrivatePostgres() as pg, private_redis() as redis_url:
+    with PrivatePostgres() as pg, PrivateRedis() as redis:
+        redis_url = redis.url
         env = service_env(DATABASE_URL=pg.url, REDIS_URL=redis_url)
         _manage(env, "migrate", "--no-input", "-v0")
         _manage(env, "load_reference_data")

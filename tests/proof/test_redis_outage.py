@@ -9,12 +9,9 @@ and runs them: the snapshot counts the new rows, the emails go, nothing is left 
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -26,65 +23,13 @@ from datareturns.models import BenchmarkSnapshot, Placement
 from riia.models import Notification, NotificationDelivery, OutboxMessage
 from riia.services_keys import api_key_create
 from tests.datareturns.conftest import csv_body, la_code, msp_source, row, send, social_worker_cap  # noqa: F401 - fixtures
-from tests.proof.processes import CeleryWorker, Gunicorn, free_port, service_env
+from tests.proof.processes import CeleryWorker, Gunicorn, PrivateRedis, service_env, wait_until
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.skipif(not settings.REDIS_URL, reason="services mode only: set REDIS_URL and DATABASE_URL"),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the app and worker share the test database"),
 ]
-
-DEADLINE_SECONDS = 45
-
-
-class PrivateRedis:
-    """A redis-server of this test's own on a loopback port, with no persistence, that the test can
-    stop and start again on the same port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.dir = tempfile.mkdtemp(prefix="riia-redis-")
-        self.popen: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", self.dir]  # fmt: skip
-        self.popen = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
-        _poll(lambda: self._ping(), what=f"redis-server on port {self.port} to answer", seconds=10)
-
-    def cli(self, *args: str) -> str:
-        command = ["redis-cli", "-p", str(self.port), *args]
-        return subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
-
-    def _ping(self) -> bool:
-        return self.cli("ping") == "PONG"
-
-    def stop(self) -> None:
-        if self.popen is not None:
-            self.popen.terminate()
-            self.popen.wait(10)
-            self.popen = None
-
-
-@contextmanager
-def private_redis():
-    redis = PrivateRedis()
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-
-
-def _poll(check, *, what: str, seconds: float = DEADLINE_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    pytest.fail(f"waited {seconds} s for {what}")
 
 
 def _get(url: str, session: str) -> tuple[int, str]:
@@ -127,12 +72,12 @@ def test_with_redis_stopped_pages_render_uploads_commit_and_their_tasks_run_once
     client.force_login(programme_manager)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
 
-    with private_redis() as redis:
+    with PrivateRedis() as redis:
         env = service_env(REDIS_URL=redis.url)
         with Gunicorn(env) as web, CeleryWorker(["celery", "recompute"], env):
             # The worker is consuming (it declared its queues) before Redis goes: it has to notice the
             # loss and reconnect, not merely start late.
-            _poll(lambda: redis.cli("exists", "_kombu.binding.celery", "_kombu.binding.recompute") == "2",
+            wait_until(lambda: redis.cli("exists", "_kombu.binding.celery", "_kombu.binding.recompute") == "2",
                   what="the worker to consume from Redis", seconds=30)  # fmt: skip
             redis.stop()
             started = time.monotonic()
@@ -168,7 +113,7 @@ def test_with_redis_stopped_pages_render_uploads_commit_and_their_tasks_run_once
             # Redis back on the same port: the worker reconnects, relays the outbox and runs it all.
             redis.start()
             back = time.monotonic()
-            _poll(
+            wait_until(
                 lambda: (
                     not OutboxMessage.objects.filter(sent_at=None).exists()
                     and not emails.filter(emailed_at=None).exists()

@@ -29,7 +29,7 @@ from rates.models import CoreJobType
 from riia.models import Role
 from riia.services_keys import api_key_create
 from tests.datareturns.conftest import csv_body, row, send
-from tests.proof.processes import CeleryWorker, Gunicorn, service_env, tasks_routed
+from tests.proof.processes import CeleryWorker, Gunicorn, service_env, tasks_routed, wait_until
 from tests.rates.factories import core_grade
 from tests.riia.factories import person_with_role
 
@@ -84,17 +84,6 @@ class Reader(threading.Thread):
                 self.answers[answer] = self.answers.get(answer, 0) + 1
 
 
-def _wait_for(condition, *, seconds: float, what: str, outputs=()):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.01)
-    logs = "\n".join(p.stop()[-3000:] for p in outputs)
-    pytest.fail(f"{what} not within {seconds} s\n{logs}")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_redelivered_run_swaps(
     msp, la, second_la, foreign_la, agency
@@ -124,14 +113,15 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
             reader = Reader(web.url, secret)
             reader.start()
             try:
-                _wait_for(lambda: reader.answers, seconds=30, what="a first answer from the API", outputs=[web])
+                wait_until(lambda: reader.answers, seconds=30, what="a first answer from the API", outputs=[web])
                 old_answer = next(iter(reader.answers))
 
                 first = CeleryWorker([queue], env, name="doomed").start()
                 try:
-                    _wait_for(
+                    wait_until(
                         lambda: BenchmarkSnapshot.objects.filter(scope="england", started_at__isnull=False).exists(),
                         seconds=60,
+                        every=0.01,  # the kill must land while the run is under way
                         what="the first worker starting the recompute",
                         outputs=[first, web],
                     )
@@ -145,7 +135,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
                 assert mid.computed_at == old.computed_at and _rows("england") == old_rows  # nothing swapped
 
                 with CeleryWorker([queue], env, name="second") as second:
-                    fresh = _wait_for(
+                    fresh = wait_until(
                         lambda: BenchmarkSnapshot.objects.filter(
                             scope="england", computed_at__gt=old.computed_at, queued_at=None, started_at=None
                         ).first(),
@@ -154,7 +144,7 @@ def test_a_worker_killed_mid_recompute_leaves_the_old_snapshot_whole_until_the_r
                         outputs=[second, web],
                     )
                     redelivered_after = time.monotonic() - killed_at
-                    new_answer = _wait_for(
+                    new_answer = wait_until(
                         lambda: [a for a in list(reader.answers) if a != old_answer],
                         seconds=30,
                         what="the reader seeing the new snapshot",
