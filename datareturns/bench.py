@@ -85,12 +85,12 @@ def _maintenance_connection():
 
 
 @contextmanager
-def bench_database() -> Iterator[str]:
-    """Create the configured database (refusing one that already exists: the bench never touches
-    a database it did not make), yield its name, and drop it afterwards whatever happened."""
+def bench_database(name: str | None = None) -> Iterator[str]:
+    """Create the configured database, or the one named (refusing one that already exists: the bench
+    never touches a database it did not make), yield its name, and drop it afterwards whatever happened."""
     if connection.vendor != "postgresql":
         raise BenchError("The bench needs PostgreSQL: run it with make bench (BENCH_DATABASE_URL=postgres://...).")
-    name = settings.DATABASES["default"]["NAME"]
+    name = name or settings.DATABASES["default"]["NAME"]
     admin = _maintenance_connection()
     try:
         with admin.cursor() as cursor:
@@ -111,6 +111,21 @@ def bench_database() -> Iterator[str]:
         admin.close()
 
 
+@contextmanager
+def database_used(name: str) -> Iterator[None]:
+    """This process's queries (and the servers and workers the bench starts from now on, which take
+    their URL from the connection) go to the database named, until the block ends."""
+    settings_dict = connections["default"].settings_dict
+    previous = settings_dict["NAME"]
+    connections.close_all()
+    settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connections.close_all()
+        settings_dict["NAME"] = previous
+
+
 # --- Reference data, caps, an MSP serving every LA, and the rows --------------------------------
 
 
@@ -127,8 +142,9 @@ class BenchData:
     offers: int = 0
 
 
-def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[str], None]) -> BenchData:
-    call_command("migrate", verbosity=0)
+def bench_reference_create() -> None:
+    """The reference data, a programme manager per region, and the demo caps published in every region
+    from ``FIRST_START`` (shared with the load bench)."""
     call_command("load_reference_data", stdout=io.StringIO())
     caps = demo_cap_rates()
     for region in Region.objects.order_by("name"):
@@ -139,6 +155,11 @@ def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[s
         demo_rate_card_publish(
             region=region, actor=manager, rates=caps[region.slug], effective_from=FIRST_START, notes="Bench caps"
         )
+
+
+def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[str], None]) -> BenchData:
+    call_command("migrate", verbosity=0)
+    bench_reference_create()
     las = list(LocalAuthority.objects.select_related("region"))
     msp = MSP.objects.create(name="Bench MSP", slug="bench-msp")
     msp.local_authorities.add(*las)

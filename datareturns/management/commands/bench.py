@@ -3,6 +3,7 @@
     make bench                      # 100,000 rows
     make bench BENCH_ROWS=2000      # what CI runs, so the bench never rots
     make bench-pages                # only the page bench, on the populated database DATABASE_URL names
+    make bench BENCH_LOAD_SECONDS=60  # the mixed load's length on each of its two databases (0 skips it)
 
 It makes its own database (the one DATABASE_URL names, which ``make bench`` sets from
 BENCH_DATABASE_URL), refuses one that already exists, and drops it at the end. With ``--pages-only`` it
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from datareturns.bench import (
@@ -24,13 +26,24 @@ from datareturns.bench import (
     bench_database,
     bench_run,
     bench_table,
+    database_used,
     machine_description,
 )
 from datareturns.bench_benchmarks import (
+    _redis_reachable,
     benchmarks_table,
     freshness_measure,
     recompute_data_create,
     recompute_measure,
+)
+from datareturns.bench_http import BenchServerError
+from datareturns.bench_load import (
+    LoadReport,
+    load_comparison_table,
+    load_data_create,
+    load_failures,
+    load_run,
+    load_table,
 )
 from datareturns.bench_pages import PageBenchError, page_bench_run, page_bench_table
 
@@ -62,6 +75,12 @@ class Command(BaseCommand):
             help="Placements for the benchmark recompute (default 1,000,000; 10 x --rows when --rows is under 100,000)",
         )
         parser.add_argument(
+            "--load-seconds",
+            type=float,
+            default=60.0,
+            help="Seconds of the mixed load, on --rows placements and again on twice as many (default 60; 0 skips it)",
+        )
+        parser.add_argument(
             "--redis-url", default="", help="Redis for the freshness run's real Celery worker (skipped without it)"
         )
 
@@ -73,6 +92,7 @@ class Command(BaseCommand):
         recompute_rows: int | None,
         redis_url: str,
         page_seconds: float,
+        load_seconds: float = 0.0,
         pages_only: bool = False,
         **options,
     ) -> None:
@@ -110,7 +130,15 @@ class Command(BaseCommand):
                 )
                 pages = page_bench_run(seconds=page_seconds, say=self._say) if page_seconds > 0 else None
                 machine = machine_description()
-        except (BenchError, PageBenchError) as error:
+                loads, load_note = [], ""
+                if load_seconds > 0 and redis_url and _redis_reachable(redis_url):
+                    loads = [
+                        self._load(base=name, rows=rows * k, seed=seed, seconds=load_seconds, redis_url=redis_url)
+                        for k in (1, 2)
+                    ]
+                elif load_seconds > 0:
+                    load_note = f"Mixed load not measured: no Redis at {redis_url or '(BENCH_REDIS_URL unset)'}."
+        except (BenchError, BenchServerError) as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
         self.stdout.write(f"{rows:,} placement rows; {machine}.")
@@ -120,7 +148,30 @@ class Command(BaseCommand):
         if pages is not None:
             self.stdout.write("")
             self.stdout.write(page_bench_table(pages))
+        for report in loads:
+            self.stdout.write("")
+            self.stdout.write(load_table(report))
+        if len(loads) == 2:
+            self.stdout.write("")
+            self.stdout.write(load_comparison_table(*loads))
+        if load_note:
+            self.stdout.write("")
+            self.stdout.write(load_note)
         self.stdout.write(f"Bench database {name} dropped.")
+        if failed := load_failures(loads):
+            raise CommandError(f"The mixed load had errors (zero is the bar):\n{failed}")
+
+    def _load(self, *, base: str, rows: int, seed: int, seconds: float, redis_url: str) -> LoadReport:
+        """The mixed load on a database of its own with ``rows`` placements, made, populated and dropped."""
+        with (
+            bench_database(f"{base}_load_{rows}") as name,
+            database_used(name),
+            tempfile.TemporaryDirectory(prefix="riia-bench-load-") as directory,
+        ):
+            self._say(f"Load database {name} created.")
+            call_command("migrate", verbosity=0)
+            data = load_data_create(rows=rows, seed=seed, say=self._say)
+            return load_run(data, seconds=seconds, redis_url=redis_url, directory=Path(directory), say=self._say)
 
     def _say(self, text: str) -> None:
         self.stderr.write(f"[{time.monotonic() - self._started:5.1f} s] {text}")
