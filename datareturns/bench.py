@@ -85,9 +85,10 @@ def _maintenance_connection():
 
 
 @contextmanager
-def bench_database(name: str | None = None) -> Iterator[str]:
+def bench_database(name: str | None = None, *, template: str | None = None) -> Iterator[str]:
     """Create the configured database, or the one named (refusing one that already exists: the bench
-    never touches a database it did not make), yield its name, and drop it afterwards whatever happened."""
+    never touches a database it did not make), as a copy of ``template`` if given, yield its name, and
+    drop it afterwards whatever happened."""
     if connection.vendor != "postgresql":
         raise BenchError("The bench needs PostgreSQL: run it with make bench (BENCH_DATABASE_URL=postgres://...).")
     name = name or settings.DATABASES["default"]["NAME"]
@@ -100,7 +101,12 @@ def bench_database(name: str | None = None) -> Iterator[str]:
                     f"The database {name} already exists. The bench makes and drops its own: drop it "
                     "(if it is a bench left over) or point BENCH_DATABASE_URL at a new name."
                 )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if template:
+                cursor.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+                )
+            else:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             yield name
         finally:

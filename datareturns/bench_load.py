@@ -8,8 +8,9 @@ permanent leavers, breach requests submitted by the workforce leads of the wides
 benchmark snapshots. Two people sign in through the real sign-in page (the region's programme manager
 and one of its LAs' workforce lead).
 
-The load: ``CLIENTS`` asyncio clients in this process, each looping over ``MIX`` (a weighted draw) for
-the given seconds, one connection per request; the uploads are 200 fresh rows each (new assignment ids),
+The load: ``CLIENTS`` asyncio clients in this process, each looping over ``MIX`` for the given seconds
+(drawing from a shuffled deck holding each endpoint as many times as its weight, so the mix is kept
+exactly; the first clients start on different endpoints, so each is under load from the start), one connection per request; the uploads are 200 fresh rows each (new assignment ids),
 sent in turn with the three MSPs' keys, and each triggers the recomputes a real worker takes from Redis.
 Every answer must be the expected one (200, or 201 with 200 rows created): anything else is an error,
 kept with its status and first line. Latency is from opening the connection to the last byte."""
@@ -141,10 +142,12 @@ def _password_set(user: User, password: str) -> None:
     user.save(update_fields=["password"])
 
 
-def load_data_create(*, rows: int, seed: int, say: Callable[[str], None]) -> LoadData:
-    """Populate the (migrated, empty) database the default connection names. Set-up, not measured."""
+def load_data_create(*, rows: int, seed: int, say: Callable[[str], None], reference: bool = True) -> LoadData:
+    """Populate the migrated database the default connection names: empty, or (``reference=False``)
+    holding ``bench_reference_create``'s reference data and caps already. Set-up, not measured."""
     started = time.perf_counter()
-    bench_reference_create()
+    if reference:
+        bench_reference_create()
     regions = list(Region.objects.order_by("name"))
     las = list(LocalAuthority.objects.select_related("region"))
     profiles = {p.id: p for p in la_profiles_load(local_authorities=las)}
@@ -383,13 +386,19 @@ async def _mixed(
 ) -> tuple[dict[str, list[float]], dict[str, list[str]]]:
     latencies: dict[str, list[float]] = {e.key: [] for e in endpoints}
     failures: dict[str, list[str]] = {e.key: [] for e in endpoints}
-    weights = [e.weight for e in endpoints]
+    deck = [e for e in endpoints for _ in range(e.weight)]
     deadline = time.perf_counter() + seconds
 
     async def client(number: int) -> None:
         rng = random.Random(f"{seed}:{number}")
+        cards = rng.sample(deck, len(deck))
+        if number < len(endpoints):  # the clients start on different endpoints
+            cards.remove(endpoints[number])
+            cards.append(endpoints[number])
         while time.perf_counter() < deadline:
-            endpoint = rng.choices(endpoints, weights=weights)[0]
+            endpoint = cards.pop()
+            if not cards:  # a shuffled deck of the mix: each client keeps to the weights exactly
+                cards = rng.sample(deck, len(deck))
             raw = endpoint.make(rng)
             start = time.perf_counter()
             try:
@@ -425,6 +434,7 @@ def load_run(
     web_workers = web_workers or 2 * (os.cpu_count() or 1) + 1
     overrides = {"DATABASE_URL": database_url(), "REDIS_URL": redis_url, **(env or {})}
     BenchmarkSnapshot.objects.update(queued_at=None, started_at=None)
+    started = time.perf_counter()
     with (
         Worker(redis_url=redis_url, directory=directory, env=overrides) as worker,
         GunicornServer(workers=web_workers, env=overrides) as server,
@@ -438,6 +448,10 @@ def load_run(
             status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
             if failed := _failure(endpoint, status, answer):
                 raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
+        say(
+            f"{web_workers} gunicorn workers and a Celery worker started, two people signed in through the sign-in "
+            f"page, each endpoint answered once (set-up, {time.perf_counter() - started:.1f} s)."
+        )
         placements_before = Placement.objects.count()
         say(f"Load on {data.rows:,} placements: {clients} clients for {seconds:g} s ...")
         started = time.perf_counter()

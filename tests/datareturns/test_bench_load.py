@@ -99,6 +99,7 @@ def test_a_short_mixed_load_answers_every_endpoint_without_an_error(tmp_path):
     )
 
     table = load_table(report)
+    print(table)
     assert report.errors == 0, load_failures([report])
     for result in report.results:
         assert result.latencies, f"{result.name}: no answer in 2 s"

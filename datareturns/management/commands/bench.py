@@ -24,6 +24,7 @@ from datareturns.bench import (
     _reset,
     bench_data_create,
     bench_database,
+    bench_reference_create,
     bench_run,
     bench_table,
     database_used,
@@ -81,6 +82,11 @@ class Command(BaseCommand):
             help="Seconds of the mixed load, on --rows placements and again on twice as many (default 60; 0 skips it)",
         )
         parser.add_argument(
+            "--load-only",
+            action="store_true",
+            help="Only the mixed load, in databases of its own named after DATABASE_URL's (needs --redis-url)",
+        )
+        parser.add_argument(
             "--redis-url", default="", help="Redis for the freshness run's real Celery worker (skipped without it)"
         )
 
@@ -94,6 +100,7 @@ class Command(BaseCommand):
         page_seconds: float,
         load_seconds: float = 0.0,
         pages_only: bool = False,
+        load_only: bool = False,
         **options,
     ) -> None:
         limit = settings.DATARETURNS_UPLOAD_MAX_ROWS
@@ -110,6 +117,20 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"{machine_description()}.")
             self.stdout.write(page_bench_table(pages))
+            return
+        if load_only:
+            if not (redis_url and _redis_reachable(redis_url)):
+                raise CommandError(
+                    f"The mixed load needs Redis for its Celery worker: none at {redis_url or '(unset)'}."
+                )
+            try:
+                base = settings.DATABASES["default"]["NAME"]
+                loads = self._loads(base=base, rows=rows, seed=seed, seconds=load_seconds or 60.0, redis_url=redis_url)
+            except (BenchError, BenchServerError) as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write("")
+            self.stdout.write(f"{self._machine}.")
+            self._load_tables(loads)
             return
         try:
             with bench_database() as name, tempfile.TemporaryDirectory(prefix="riia-bench-") as directory:
@@ -132,10 +153,7 @@ class Command(BaseCommand):
                 machine = machine_description()
                 loads, load_note = [], ""
                 if load_seconds > 0 and redis_url and _redis_reachable(redis_url):
-                    loads = [
-                        self._load(base=name, rows=rows * k, seed=seed, seconds=load_seconds, redis_url=redis_url)
-                        for k in (1, 2)
-                    ]
+                    loads = self._loads(base=name, rows=rows, seed=seed, seconds=load_seconds, redis_url=redis_url)
                 elif load_seconds > 0:
                     load_note = f"Mixed load not measured: no Redis at {redis_url or '(BENCH_REDIS_URL unset)'}."
         except (BenchError, BenchServerError) as error:
@@ -148,30 +166,51 @@ class Command(BaseCommand):
         if pages is not None:
             self.stdout.write("")
             self.stdout.write(page_bench_table(pages))
+        if load_note:
+            self.stdout.write("")
+            self.stdout.write(load_note)
+        self.stdout.write(f"Bench database {name} dropped.")
+        self._load_tables(loads)
+
+    def _load_tables(self, loads: list[LoadReport]) -> None:
+        """Each run's table and their comparison; any error fails the bench (zero is the bar), after the tables."""
         for report in loads:
             self.stdout.write("")
             self.stdout.write(load_table(report))
         if len(loads) == 2:
             self.stdout.write("")
             self.stdout.write(load_comparison_table(*loads))
-        if load_note:
-            self.stdout.write("")
-            self.stdout.write(load_note)
-        self.stdout.write(f"Bench database {name} dropped.")
         if failed := load_failures(loads):
             raise CommandError(f"The mixed load had errors (zero is the bar):\n{failed}")
 
-    def _load(self, *, base: str, rows: int, seed: int, seconds: float, redis_url: str) -> LoadReport:
-        """The mixed load on a database of its own with ``rows`` placements, made, populated and dropped."""
-        with (
-            bench_database(f"{base}_load_{rows}") as name,
-            database_used(name),
-            tempfile.TemporaryDirectory(prefix="riia-bench-load-") as directory,
-        ):
-            self._say(f"Load database {name} created.")
-            call_command("migrate", verbosity=0)
-            data = load_data_create(rows=rows, seed=seed, say=self._say)
-            return load_run(data, seconds=seconds, redis_url=redis_url, directory=Path(directory), say=self._say)
+    def _loads(self, *, base: str, rows: int, seed: int, seconds: float, redis_url: str) -> list[LoadReport]:
+        """The mixed load on ``rows`` placements, then on twice as many, each in a database of its own
+        copied from one migrated with the reference data and caps (made once), populated and dropped."""
+        reports = []
+        with bench_database(f"{base}_load_reference") as reference:
+            with database_used(reference):
+                call_command("migrate", verbosity=0)
+                bench_reference_create()
+                self._machine = machine_description()
+            self._say(f"Load reference database {reference} made (migrated, reference data, caps).")
+            for number in (1, 2):
+                with (
+                    bench_database(f"{base}_load_{rows * number}", template=reference) as name,
+                    database_used(name),
+                    tempfile.TemporaryDirectory(prefix="riia-bench-load-") as directory,
+                ):
+                    data = load_data_create(rows=rows * number, seed=seed, say=self._say, reference=False)
+                    reports.append(
+                        load_run(
+                            data,
+                            seconds=seconds,
+                            redis_url=redis_url,
+                            directory=Path(directory),
+                            say=self._say,
+                            collect_static=number == 1,
+                        )
+                    )
+        return reports
 
     def _say(self, text: str) -> None:
         self.stderr.write(f"[{time.monotonic() - self._started:5.1f} s] {text}")
