@@ -55,6 +55,7 @@ from datareturns.bench_http import (
     database_url,
     first_line,
     peak_memory_mb,
+    percentile_ms,
     raw_request,
     request,
     split_answer,
@@ -82,6 +83,7 @@ MIX = [
     ("placement_list_api", 3),
     ("placement_upload", 1),
 ]
+ALONE_TIMES = 5  # requests to each endpoint one at a time before the load (the median is reported)
 DRAIN_SECONDS = 60  # the longest the bench waits after the load for the recomputes to catch up
 
 
@@ -126,6 +128,7 @@ class LoadReport:
     uploaded_rows: int = 0
     stale_at_end: int = 0
     drained_seconds: float | None = None
+    alone_ms: dict[str, float] = field(default_factory=dict)  # median of ALONE_TIMES requests, nothing else in flight
 
     @property
     def errors(self) -> int:
@@ -444,10 +447,16 @@ def load_run(
         uploads = _Uploads(data.msps, data.seed)
         endpoints = _endpoints(data, manager, lead, uploads)
         rng = random.Random(data.seed)
-        for endpoint in endpoints:  # each once, alone: the pages answer before the load starts
-            status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
-            if failed := _failure(endpoint, status, answer):
-                raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
+        alone = {}
+        for endpoint in endpoints:  # alone first: each answers before the load starts, and its time unloaded
+            took = []
+            for _ in range(ALONE_TIMES):
+                start = time.perf_counter()
+                status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
+                took.append(time.perf_counter() - start)
+                if failed := _failure(endpoint, status, answer):
+                    raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
+            alone[endpoint.key] = percentile_ms(took, 50)
         say(
             f"{web_workers} gunicorn workers and a Celery worker started, two people signed in through the sign-in "
             f"page, each endpoint answered once (set-up, {time.perf_counter() - started:.1f} s)."
@@ -489,6 +498,7 @@ def load_run(
         uploaded_rows=Placement.objects.count() - placements_before,
         stale_at_end=stale,
         drained_seconds=drained,
+        alone_ms=alone,
     )
     total = sum(len(r.latencies) for r in results)
     say(f"Load on {data.rows:,} placements: {total:,} answers in {elapsed:.1f} s, {report.errors} errors.")
@@ -511,22 +521,26 @@ def load_table(report: LoadReport) -> str:
     workers = report.web_workers_mb
     lines = [
         f"Mixed load on {report.rows:,} placements: {report.clients} clients for {report.planned:g} s "
-        f"(requests/s over {report.elapsed:.1f} s, until the last answer), gunicorn {report.web_workers} sync "
+        f"(requests/s over {report.elapsed:.1f} s, until the last answer; alone: the median of {ALONE_TIMES} "
+        f"requests one at a time before the load), gunicorn {report.web_workers} sync "
         f"workers, one Celery worker; {report.uploaded_rows:,} rows uploaded during the run.",
         "",
-        "| endpoint | weight | requests | requests/s | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | weight | requests | requests/s | alone ms | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     weights = dict(MIX)
     for r in report.results:
+        alone = report.alone_ms.get(r.path)
         lines.append(
             f"| {r.name} | {weights.get(r.path, '')} | {len(r.latencies):,} | {r.requests_per_second:,.1f} | "
-            f"{r.percentile_ms(50):.0f} | {r.percentile_ms(95):.0f} | {r.percentile_ms(99):.0f} | {len(r.failures)} |"
+            f"{'–' if alone is None else f'{alone:.0f}'} | {r.percentile_ms(50):.0f} | {r.percentile_ms(95):.0f} | "
+            f"{r.percentile_ms(99):.0f} | {len(r.failures)} |"
         )
     every = LoadResult("all", "", report.elapsed, [t for r in report.results for t in r.latencies])
     lines.append(
-        f"| **all** | | {len(every.latencies):,} | {every.requests_per_second:,.1f} | {every.percentile_ms(50):.0f} | "
-        f"{every.percentile_ms(95):.0f} | {every.percentile_ms(99):.0f} | {report.errors} |"
+        f"| **all** | | {len(every.latencies):,} | {every.requests_per_second:,.1f} | | "
+        f"{every.percentile_ms(50):.0f} | {every.percentile_ms(95):.0f} | {every.percentile_ms(99):.0f} | "
+        f"{report.errors} |"
     )
     drained = (
         "none were waiting"

@@ -45,6 +45,7 @@ def _report(rows: int, scale: float, failures: int = 0) -> LoadReport:
         uploaded_rows=4000,
         stale_at_end=3,
         drained_seconds=1.5,
+        alone_ms={"region_dashboard": 12.4},
     )
 
 
@@ -53,8 +54,9 @@ def test_the_table_gives_each_endpoint_its_rate_percentiles_and_errors_and_the_p
 
     assert lines[0].startswith("Mixed load on 20,000 placements: 8 clients for 10 s")
     assert "4,000 rows uploaded during the run" in lines[0]
-    assert lines[4] == "| Endpoint region_dashboard | 3 | 100 | 10.0 | 50 | 95 | 99 | 0 |"
-    assert lines[4 + len(MIX)] == "| **all** | | 600 | 60.0 | 50 | 95 | 99 | 0 |"
+    assert lines[4] == "| Endpoint region_dashboard | 3 | 100 | 10.0 | 12 | 50 | 95 | 99 | 0 |"
+    assert lines[5] == "| Endpoint la_dashboard | 3 | 100 | 10.0 | – | 50 | 95 | 99 | 0 |"
+    assert lines[4 + len(MIX)] == "| **all** | | 600 | 60.0 | | 50 | 95 | 99 | 0 |"
     assert "gunicorn master 30 MB, workers 90, 80 MB (together 170 MB); Celery worker 120 MB" in lines[-1]
     assert "waiting for a recompute when the load stopped: 3 (all fresh 1.5 s later)" in lines[-1]
 
@@ -108,4 +110,5 @@ def test_a_short_mixed_load_answers_every_endpoint_without_an_error(tmp_path):
     uploads = next(r for r in report.results if r.path == "placement_upload")
     assert report.uploaded_rows == 200 * len(uploads.latencies)
     assert re.search(r"gunicorn master \d+ MB, workers \d+, \d+ MB", table)
+    assert set(report.alone_ms) == {key for key, _weight in MIX}
     assert report.worker_mb > 20 and all(mb > 20 for mb in report.web_workers_mb)
