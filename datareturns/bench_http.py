@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +140,45 @@ def peak_memory_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it has gone): robust to other load on the
+    machine, unlike wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_sessions(application_name: str) -> list[int]:
+    """The server processes of the PostgreSQL sessions a program opened on this database (the bench
+    starts its programs with ``PGAPPNAME`` set, which libpq sends as their application name)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [application_name],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds used by a set of processes (found again at each reading, so new ones count from
+    their start) between readings."""
+
+    def __init__(self, find: Callable[[], list[int]]) -> None:
+        self.find = find
+        self.last = self._read()
+
+    def _read(self) -> dict[int, float]:
+        return {pid: cpu_seconds(pid) for pid in self.find()}
+
+    def lap(self) -> float:
+        now = self._read()
+        used = sum(seconds - self.last.get(pid, 0.0) for pid, seconds in now.items())
+        self.last = now
+        return used
+
+
 class GunicornServer:
     """gunicorn with ``workers`` sync workers serving ``app`` on a free loopback port. It inherits this
     process's environment (``make bench`` sets production-like settings) with ``env`` on top."""
@@ -177,6 +216,10 @@ class GunicornServer:
             except OSError:
                 time.sleep(0.2)
         raise BenchServerError("gunicorn did not answer within 60 seconds.")
+
+    def pids(self) -> list[int]:
+        assert self.process is not None
+        return [self.process.pid, *children(self.process.pid)]
 
     def peak_memory_mb(self) -> tuple[float, list[float]]:
         """The master's and each worker's VmHWM."""

@@ -50,8 +50,10 @@ from datareturns.bench import (
 from datareturns.bench_benchmarks import Worker
 from datareturns.bench_http import (
     BenchServerError,
+    CpuMeter,
     GunicornServer,
     LoadResult,
+    database_sessions,
     database_url,
     first_line,
     peak_memory_mb,
@@ -84,7 +86,11 @@ MIX = [
     ("placement_upload", 1),
 ]
 ALONE_TIMES = 5  # requests to each endpoint one at a time before the load (the median is reported)
-DRAIN_SECONDS = 60  # the longest the bench waits after the load for the recomputes to catch up
+DRAIN_SECONDS = 60
+WEB_APP, WORKER_APP = (
+    "riia-bench-web",
+    "riia-bench-worker",
+)  # their PostgreSQL sessions' application names  # the longest the bench waits after the load for the recomputes to catch up
 
 
 class LoadBenchError(BenchServerError):
@@ -129,6 +135,14 @@ class LoadReport:
     stale_at_end: int = 0
     drained_seconds: float | None = None
     alone_ms: dict[str, float] = field(default_factory=dict)  # median of ALONE_TIMES requests, nothing else in flight
+    # CPU ms per request of those requests: gunicorn and its PostgreSQL sessions (uploads' recomputes excluded)
+    alone_cpu_ms: dict[str, float] = field(default_factory=dict)
+    # CPU seconds during the load: "web", "web_db" (gunicorn's sessions), "worker", "worker_db"
+    load_cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> int:
+        return sum(len(r.latencies) for r in self.results)
 
     @property
     def errors(self) -> int:
@@ -436,20 +450,28 @@ def load_run(
         call_command("collectstatic", "--noinput", verbosity=0)
     web_workers = web_workers or 2 * (os.cpu_count() or 1) + 1
     overrides = {"DATABASE_URL": database_url(), "REDIS_URL": redis_url, **(env or {})}
+    # Set-up leaves no recompute waiting: from here, a waiting snapshot is one the load's uploads asked for.
     BenchmarkSnapshot.objects.update(queued_at=None, started_at=None)
     started = time.perf_counter()
     with (
-        Worker(redis_url=redis_url, directory=directory, env=overrides) as worker,
-        GunicornServer(workers=web_workers, env=overrides) as server,
+        Worker(redis_url=redis_url, directory=directory, env={**overrides, "PGAPPNAME": WORKER_APP}) as worker,
+        GunicornServer(workers=web_workers, env={**overrides, "PGAPPNAME": WEB_APP}) as server,
     ):
+        meters = {
+            "web": CpuMeter(server.pids),
+            "web_db": CpuMeter(lambda: database_sessions(WEB_APP)),
+            "worker": CpuMeter(lambda: [worker.process.pid]),
+            "worker_db": CpuMeter(lambda: database_sessions(WORKER_APP)),
+        }
         manager = sign_in(server.port, data.manager_email, data.password)
         lead = sign_in(server.port, data.lead_email, data.password)
         uploads = _Uploads(data.msps, data.seed)
         endpoints = _endpoints(data, manager, lead, uploads)
         rng = random.Random(data.seed)
-        alone = {}
+        alone, alone_cpu = {}, {}
         for endpoint in endpoints:  # alone first: each answers before the load starts, and its time unloaded
             took = []
+            meters["web"].lap(), meters["web_db"].lap()
             for _ in range(ALONE_TIMES):
                 start = time.perf_counter()
                 status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
@@ -457,12 +479,15 @@ def load_run(
                 if failed := _failure(endpoint, status, answer):
                     raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
             alone[endpoint.key] = percentile_ms(took, 50)
+            alone_cpu[endpoint.key] = (meters["web"].lap() + meters["web_db"].lap()) / ALONE_TIMES * 1000
         say(
             f"{web_workers} gunicorn workers and a Celery worker started, two people signed in through the sign-in "
             f"page, each endpoint answered once (set-up, {time.perf_counter() - started:.1f} s)."
         )
         placements_before = Placement.objects.count()
         say(f"Load on {data.rows:,} placements: {clients} clients for {seconds:g} s ...")
+        for meter in meters.values():
+            meter.lap()
         started = time.perf_counter()
         # A thread of its own, so the load has its own event loop even where the caller's thread has one.
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -470,6 +495,7 @@ def load_run(
                 asyncio.run, _mixed(server.port, endpoints, clients=clients, seconds=seconds, seed=data.seed)
             ).result()
         elapsed = time.perf_counter() - started
+        load_cpu = {name: meter.lap() for name, meter in meters.items()}
         stale = BenchmarkSnapshot.objects.filter(queued_at__isnull=False).count()
         drained = _drain(started_at=time.perf_counter()) if stale else 0.0
         master_mb, workers_mb = server.peak_memory_mb()
@@ -499,6 +525,8 @@ def load_run(
         stale_at_end=stale,
         drained_seconds=drained,
         alone_ms=alone,
+        alone_cpu_ms=alone_cpu,
+        load_cpu=load_cpu,
     )
     total = sum(len(r.latencies) for r in results)
     say(f"Load on {data.rows:,} placements: {total:,} answers in {elapsed:.1f} s, {report.errors} errors.")
@@ -521,24 +549,24 @@ def load_table(report: LoadReport) -> str:
     workers = report.web_workers_mb
     lines = [
         f"Mixed load on {report.rows:,} placements: {report.clients} clients for {report.planned:g} s "
-        f"(requests/s over {report.elapsed:.1f} s, until the last answer; alone: the median of {ALONE_TIMES} "
-        f"requests one at a time before the load), gunicorn {report.web_workers} sync "
-        f"workers, one Celery worker; {report.uploaded_rows:,} rows uploaded during the run.",
+        f"(requests/s over {report.elapsed:.1f} s, until the last answer), gunicorn {report.web_workers} sync "
+        f"workers, one Celery worker; {report.uploaded_rows:,} rows uploaded during the run. Alone: the median of "
+        f"{ALONE_TIMES} requests one at a time before the load, and the CPU each took in gunicorn and its "
+        "PostgreSQL session.",
         "",
-        "| endpoint | weight | requests | requests/s | alone ms | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | weight | requests | requests/s | alone ms | alone CPU ms | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     weights = dict(MIX)
     for r in report.results:
-        alone = report.alone_ms.get(r.path)
         lines.append(
             f"| {r.name} | {weights.get(r.path, '')} | {len(r.latencies):,} | {r.requests_per_second:,.1f} | "
-            f"{'–' if alone is None else f'{alone:.0f}'} | {r.percentile_ms(50):.0f} | {r.percentile_ms(95):.0f} | "
-            f"{r.percentile_ms(99):.0f} | {len(r.failures)} |"
+            f"{_ms(report.alone_ms.get(r.path))} | {_ms(report.alone_cpu_ms.get(r.path))} | "
+            f"{r.percentile_ms(50):.0f} | {r.percentile_ms(95):.0f} | {r.percentile_ms(99):.0f} | {len(r.failures)} |"
         )
     every = LoadResult("all", "", report.elapsed, [t for r in report.results for t in r.latencies])
     lines.append(
-        f"| **all** | | {len(every.latencies):,} | {every.requests_per_second:,.1f} | | "
+        f"| **all** | | {len(every.latencies):,} | {every.requests_per_second:,.1f} | | | "
         f"{every.percentile_ms(50):.0f} | {every.percentile_ms(95):.0f} | {every.percentile_ms(99):.0f} | "
         f"{report.errors} |"
     )
@@ -549,6 +577,7 @@ def load_table(report: LoadReport) -> str:
         if report.drained_seconds is not None
         else f"still waiting {DRAIN_SECONDS} s later"
     )
+    cpu = report.load_cpu
     lines += [
         "",
         f"Peak memory (VmHWM): gunicorn master {report.web_master_mb:.0f} MB, workers "
@@ -556,33 +585,55 @@ def load_table(report: LoadReport) -> str:
         f"Celery worker {report.worker_mb:.0f} MB. Snapshots waiting for a recompute when the load stopped: "
         f"{report.stale_at_end} ({drained}).",
     ]
+    if cpu:
+        lines += [
+            "",
+            f"CPU during the load: gunicorn {cpu['web']:.1f} s and its PostgreSQL sessions {cpu['web_db']:.1f} s "
+            f"({_per_answer(report)} ms per answer); the Celery worker {cpu['worker']:.1f} s and its PostgreSQL "
+            f"sessions {cpu['worker_db']:.1f} s.",
+        ]
     return "\n".join(lines)
 
 
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def _per_answer(report: LoadReport) -> str:
+    cpu = report.load_cpu
+    if not cpu or not report.answers:
+        return "–"
+    return f"{(cpu['web'] + cpu['web_db']) / report.answers * 1000:.0f}"
+
+
 def load_comparison_table(first: LoadReport, second: LoadReport) -> str:
-    """The same workload on twice the data: how each endpoint's cost grows."""
+    """The same workload on twice the data: how each endpoint's cost grows. The CPU an endpoint takes
+    alone is the figure least moved by other work on the machine; the times under load move with it."""
 
-    def ratio(a: float, b: float) -> str:
-        return f"{b / a:.2f}×" if a else "–"
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{b / a:.2f}×" if a and b is not None else "–"
 
-    a, b = f"{first.rows:,}", f"{second.rows:,}"
     lines = [
-        f"The same load on {a} and {b} placements:",
+        f"The same load on {first.rows:,} → {second.rows:,} placements:",
         "",
-        f"| endpoint | requests/s ({a}) | requests/s ({b}) | p50 ms ({a}) | p50 ms ({b}) | p50 × "
-        f"| p95 ms ({a}) | p95 ms ({b}) | p95 × |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoint | requests/s | p50 ms | p95 ms | alone ms | alone CPU ms | alone CPU × |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for x, y in zip(first.results, second.results, strict=True):
-        p50x, p50y, p95x, p95y = x.percentile_ms(50), y.percentile_ms(50), x.percentile_ms(95), y.percentile_ms(95)
+        cpu_x, cpu_y = first.alone_cpu_ms.get(x.path), second.alone_cpu_ms.get(y.path)
         lines.append(
-            f"| {x.name} | {x.requests_per_second:,.1f} | {y.requests_per_second:,.1f} | {p50x:.0f} | {p50y:.0f} | "
-            f"{ratio(p50x, p50y)} | {p95x:.0f} | {p95y:.0f} | {ratio(p95x, p95y)} |"
+            f"| {x.name} | {x.requests_per_second:,.1f} → {y.requests_per_second:,.1f} | "
+            f"{x.percentile_ms(50):.0f} → {y.percentile_ms(50):.0f} | "
+            f"{x.percentile_ms(95):.0f} → {y.percentile_ms(95):.0f} | "
+            f"{_ms(first.alone_ms.get(x.path))} → {_ms(second.alone_ms.get(y.path))} | "
+            f"{_ms(cpu_x)} → {_ms(cpu_y)} | {ratio(cpu_x, cpu_y)} |"
         )
-    lines.append(
-        f"| peak memory MB: gunicorn workers together, Celery worker | | | {sum(first.web_workers_mb):.0f}, "
-        f"{first.worker_mb:.0f} | {sum(second.web_workers_mb):.0f}, {second.worker_mb:.0f} | | | | |"
-    )
+    lines += [
+        "",
+        f"CPU per answer under load (gunicorn + PostgreSQL): {_per_answer(first)} → {_per_answer(second)} ms. "
+        f"Peak memory: gunicorn workers together {sum(first.web_workers_mb):.0f} → {sum(second.web_workers_mb):.0f} "
+        f"MB; Celery worker {first.worker_mb:.0f} → {second.worker_mb:.0f} MB.",
+    ]
     return "\n".join(lines)
 
 

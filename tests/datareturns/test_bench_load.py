@@ -46,6 +46,8 @@ def _report(rows: int, scale: float, failures: int = 0) -> LoadReport:
         stale_at_end=3,
         drained_seconds=1.5,
         alone_ms={"region_dashboard": 12.4},
+        alone_cpu_ms={"region_dashboard": 10.0 * scale},
+        load_cpu={"web": 30.0, "web_db": 6.0, "worker": 20.0, "worker_db": 10.0},
     )
 
 
@@ -54,18 +56,24 @@ def test_the_table_gives_each_endpoint_its_rate_percentiles_and_errors_and_the_p
 
     assert lines[0].startswith("Mixed load on 20,000 placements: 8 clients for 10 s")
     assert "4,000 rows uploaded during the run" in lines[0]
-    assert lines[4] == "| Endpoint region_dashboard | 3 | 100 | 10.0 | 12 | 50 | 95 | 99 | 0 |"
-    assert lines[5] == "| Endpoint la_dashboard | 3 | 100 | 10.0 | – | 50 | 95 | 99 | 0 |"
-    assert lines[4 + len(MIX)] == "| **all** | | 600 | 60.0 | | 50 | 95 | 99 | 0 |"
-    assert "gunicorn master 30 MB, workers 90, 80 MB (together 170 MB); Celery worker 120 MB" in lines[-1]
-    assert "waiting for a recompute when the load stopped: 3 (all fresh 1.5 s later)" in lines[-1]
+    assert lines[4] == "| Endpoint region_dashboard | 3 | 100 | 10.0 | 12 | 10 | 50 | 95 | 99 | 0 |"
+    assert lines[5] == "| Endpoint la_dashboard | 3 | 100 | 10.0 | – | – | 50 | 95 | 99 | 0 |"
+    assert lines[4 + len(MIX)] == "| **all** | | 600 | 60.0 | | | 50 | 95 | 99 | 0 |"
+    assert "gunicorn master 30 MB, workers 90, 80 MB (together 170 MB); Celery worker 120 MB" in lines[-3]
+    assert "waiting for a recompute when the load stopped: 3 (all fresh 1.5 s later)" in lines[-3]
+    assert lines[-1] == (
+        "CPU during the load: gunicorn 30.0 s and its PostgreSQL sessions 6.0 s (60 ms per answer); "
+        "the Celery worker 20.0 s and its PostgreSQL sessions 10.0 s."
+    )
 
 
 def test_the_comparison_gives_the_ratio_of_each_endpoint_on_twice_the_data():
     lines = load_comparison_table(_report(20_000, 1.0), _report(40_000, 1.5)).splitlines()
 
-    assert "p50 ms (20,000) | p50 ms (40,000) | p50 × |" in lines[2]
-    assert lines[4] == "| Endpoint region_dashboard | 10.0 | 10.0 | 50 | 75 | 1.50× | 95 | 142 | 1.50× |"
+    assert lines[0] == "The same load on 20,000 → 40,000 placements:"
+    assert lines[4] == "| Endpoint region_dashboard | 10.0 → 10.0 | 50 → 75 | 95 → 142 | 12 → 12 | 10 → 15 | 1.50× |"
+    assert lines[5].endswith("| – → – | – → – | – |")
+    assert lines[-1].startswith("CPU per answer under load (gunicorn + PostgreSQL): 60 → 60 ms.")
 
 
 def test_failures_say_which_endpoint_failed_how_often_and_with_what_answer():
@@ -110,5 +118,7 @@ def test_a_short_mixed_load_answers_every_endpoint_without_an_error(tmp_path):
     uploads = next(r for r in report.results if r.path == "placement_upload")
     assert report.uploaded_rows == 200 * len(uploads.latencies)
     assert re.search(r"gunicorn master \d+ MB, workers \d+, \d+ MB", table)
-    assert set(report.alone_ms) == {key for key, _weight in MIX}
+    assert set(report.alone_ms) == set(report.alone_cpu_ms) == {key for key, _weight in MIX}
+    assert all(ms > 0 for ms in report.alone_cpu_ms.values())
+    assert report.load_cpu["web"] > 0 and report.load_cpu["web_db"] > 0 and report.load_cpu["worker"] > 0
     assert report.worker_mb > 20 and all(mb > 20 for mb in report.web_workers_mb)
