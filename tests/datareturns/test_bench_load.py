@@ -47,7 +47,7 @@ def _report(rows: int, scale: float, failures: int = 0) -> LoadReport:
         drained_seconds=1.5,
         alone_ms={"region_dashboard": 12.4},
         alone_cpu_ms={"region_dashboard": 10.0 * scale},
-        load_cpu={"web": 30.0, "web_db": 6.0, "worker": 20.0, "worker_db": 10.0},
+        load_cpu={"web": 30.0, "web_db": 6.0, "worker": 20.0},
     )
 
 
@@ -63,7 +63,7 @@ def test_the_table_gives_each_endpoint_its_rate_percentiles_and_errors_and_the_p
     assert "waiting for a recompute when the load stopped: 3 (all fresh 1.5 s later)" in lines[-3]
     assert lines[-1] == (
         "CPU during the load: gunicorn 30.0 s and its PostgreSQL sessions 6.0 s (60 ms per answer); "
-        "the Celery worker 20.0 s and its PostgreSQL sessions 10.0 s."
+        "the Celery worker 20.0 s (its own process)."
     )
 
 
