@@ -4,11 +4,14 @@
     make bench BENCH_ROWS=2000      # what CI runs, so the bench never rots
     make bench-pages                # only the page bench, on the populated database DATABASE_URL names
     make bench BENCH_LOAD_SECONDS=60  # the mixed load's length on each of its two databases (0 skips it)
+    make bench-load                 # only the mixed load (datareturns/bench_load.py)
 
 It makes its own database (the one DATABASE_URL names, which ``make bench`` sets from
 BENCH_DATABASE_URL), refuses one that already exists, and drops it at the end. With ``--pages-only`` it
 runs only the page bench, on the database DATABASE_URL names as it is (e.g. with ``manage.py demo``
-data), and changes nothing there but a session and, when the data has none, the benchmark snapshots."""
+data), and changes nothing there but a session and, when the data has none, the benchmark snapshots.
+The mixed load (last, or alone with ``--load-only``) makes, populates and drops databases of its own,
+named after that one's (``<name>_load_reference``, ``<name>_load_<rows>``, ``<name>_load_<2 x rows>``)."""
 
 import tempfile
 import time
@@ -31,6 +34,7 @@ from datareturns.bench import (
     machine_description,
 )
 from datareturns.bench_benchmarks import (
+    BenchSkipped,
     _redis_reachable,
     benchmarks_table,
     freshness_measure,
@@ -46,7 +50,7 @@ from datareturns.bench_load import (
     load_run,
     load_table,
 )
-from datareturns.bench_pages import PageBenchError, page_bench_run, page_bench_table
+from datareturns.bench_pages import page_bench_run, page_bench_table
 
 
 class Command(BaseCommand):
@@ -112,7 +116,7 @@ class Command(BaseCommand):
         if pages_only:
             try:
                 pages = page_bench_run(seconds=page_seconds or 20.0, say=self._say)
-            except PageBenchError as error:
+            except BenchServerError as error:
                 raise CommandError(str(error)) from None
             self.stdout.write("")
             self.stdout.write(f"{machine_description()}.")
@@ -126,7 +130,7 @@ class Command(BaseCommand):
             try:
                 base = settings.DATABASES["default"]["NAME"]
                 loads = self._loads(base=base, rows=rows, seed=seed, seconds=load_seconds or 60.0, redis_url=redis_url)
-            except (BenchError, BenchServerError) as error:
+            except (BenchError, BenchServerError, BenchSkipped) as error:
                 raise CommandError(str(error)) from None
             self.stdout.write("")
             self.stdout.write(f"{self._machine}.")
@@ -156,7 +160,7 @@ class Command(BaseCommand):
                     loads = self._loads(base=name, rows=rows, seed=seed, seconds=load_seconds, redis_url=redis_url)
                 elif load_seconds > 0:
                     load_note = f"Mixed load not measured: no Redis at {redis_url or '(BENCH_REDIS_URL unset)'}."
-        except (BenchError, BenchServerError) as error:
+        except (BenchError, BenchServerError, BenchSkipped) as error:
             raise CommandError(str(error)) from None
         self.stdout.write("")
         self.stdout.write(f"{rows:,} placement rows; {machine}.")
