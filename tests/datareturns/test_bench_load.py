@@ -10,7 +10,9 @@ from django.db import connection
 from datareturns.bench_http import LoadResult
 from datareturns.bench_load import (
     MIX,
+    Endpoint,
     LoadReport,
+    _failure,
     load_comparison_table,
     load_data_create,
     load_failures,
@@ -122,3 +124,16 @@ def test_a_short_mixed_load_answers_every_endpoint_without_an_error(tmp_path):
     assert all(ms > 0 for ms in report.alone_cpu_ms.values())
     assert report.load_cpu["web"] > 0 and report.load_cpu["web_db"] > 0 and report.load_cpu["worker"] > 0
     assert report.worker_mb > 20 and all(mb > 20 for mb in report.web_workers_mb)
+
+
+def test_an_answer_counts_only_when_it_is_the_expected_one():
+    page = Endpoint("la_dashboard", "LA dashboard", 3, lambda _rng: b"")
+    upload = Endpoint("placement_upload", "Upload", 1, lambda _rng: b"", expect=201)
+    ok = b'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n\r\n{"created": 200}'
+    short = b'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n\r\n{"created": 199, "updated": 1}'
+    moved = b"HTTP/1.1 302 Found\r\nLocation: /sign-in/\r\n\r\n"
+
+    assert _failure(page, 200, b"HTTP/1.1 200 OK\r\n\r\n<html>") is None
+    assert _failure(upload, 201, ok) is None
+    assert _failure(upload, 201, short) == 'HTTP/1.1 201 Created: {"created": 199, "updated": 1} (created 199, not 200)'
+    assert _failure(page, 302, moved) == "HTTP/1.1 302 Found: "
