@@ -10,6 +10,9 @@ PYTEST_ARGS ?=
 BENCH_ROWS ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/riia_bench
 BENCH_PAGE_SECONDS ?= 20
+# Seconds of the mixed load (dashboards, breach requests, the placement API, uploads) on BENCH_ROWS
+# placements and again on twice as many; 0 skips it. It needs BENCH_REDIS_URL for its Celery worker.
+BENCH_LOAD_SECONDS ?= 60
 BENCH_PAGES_DATABASE_URL ?= $(DATABASE_URL)
 # The benchmark recompute's placements (empty: 1,000,000, or 10 x BENCH_ROWS below 100,000) and the
 # Redis its freshness run's real Celery worker reads.
@@ -21,7 +24,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
 migrate setup run test worker beat: export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format worker beat browser static migrate bench bench-pages clean
+.PHONY: help setup run test lint format worker beat browser static migrate bench bench-load bench-pages clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -83,13 +86,21 @@ beat: $(VENV)/.installed ## Start Celery beat (needs REDIS_URL)
 	$(VENV)/bin/celery -A riia beat --loglevel=info
 
 # Production-like settings for the bench and the gunicorn it starts: debug off, secrets made for this run.
-bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against raw COPY (PostgreSQL; BENCH_ROWS=, BENCH_PAGE_SECONDS=, BENCH_DATABASE_URL=)
+bench: $(VENV)/.installed ## Time 100,000-row uploads through the API against raw COPY, pages, a mixed load (PostgreSQL; BENCH_ROWS=, BENCH_PAGE_SECONDS=, BENCH_LOAD_SECONDS=, BENCH_DATABASE_URL=)
 	@DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL= DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 		$(MANAGE) bench --rows $(BENCH_ROWS) --page-seconds $(BENCH_PAGE_SECONDS) --redis-url "$(BENCH_REDIS_URL)" \
-		$(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
+		--load-seconds $(BENCH_LOAD_SECONDS) $(if $(BENCH_RECOMPUTE_ROWS),--recompute-rows $(BENCH_RECOMPUTE_ROWS))
+
+# Only the mixed load (on BENCH_ROWS placements, then twice as many), in databases of its own.
+bench-load: $(VENV)/.installed ## Only the mixed load, in databases named after BENCH_DATABASE_URL's (BENCH_ROWS=, BENCH_LOAD_SECONDS=, BENCH_REDIS_URL=)
+	@DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL= DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	RIIA_REGISTRATION_HMAC_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+		$(MANAGE) bench --load-only --rows $(BENCH_ROWS) --load-seconds $(BENCH_LOAD_SECONDS) --redis-url "$(BENCH_REDIS_URL)"
 
 # Only the page bench, on a database that already has data (e.g. `make migrate` + `manage.py demo`).
 bench-pages: $(VENV)/.installed ## Only the page bench, on the populated database BENCH_PAGES_DATABASE_URL names (BENCH_PAGE_SECONDS=)

@@ -85,12 +85,13 @@ def _maintenance_connection():
 
 
 @contextmanager
-def bench_database() -> Iterator[str]:
-    """Create the configured database (refusing one that already exists: the bench never touches
-    a database it did not make), yield its name, and drop it afterwards whatever happened."""
+def bench_database(name: str | None = None, *, template: str | None = None) -> Iterator[str]:
+    """Create the configured database, or the one named (refusing one that already exists: the bench
+    never touches a database it did not make), as a copy of ``template`` if given, yield its name, and
+    drop it afterwards whatever happened."""
     if connection.vendor != "postgresql":
         raise BenchError("The bench needs PostgreSQL: run it with make bench (BENCH_DATABASE_URL=postgres://...).")
-    name = settings.DATABASES["default"]["NAME"]
+    name = name or settings.DATABASES["default"]["NAME"]
     admin = _maintenance_connection()
     try:
         with admin.cursor() as cursor:
@@ -100,7 +101,12 @@ def bench_database() -> Iterator[str]:
                     f"The database {name} already exists. The bench makes and drops its own: drop it "
                     "(if it is a bench left over) or point BENCH_DATABASE_URL at a new name."
                 )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if template:
+                cursor.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+                )
+            else:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
             yield name
         finally:
@@ -109,6 +115,21 @@ def bench_database() -> Iterator[str]:
                 cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     finally:
         admin.close()
+
+
+@contextmanager
+def database_used(name: str) -> Iterator[None]:
+    """This process's queries (and the servers and workers the bench starts from now on, which take
+    their URL from the connection) go to the database named, until the block ends."""
+    settings_dict = connections["default"].settings_dict
+    previous = settings_dict["NAME"]
+    connections.close_all()
+    settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connections.close_all()
+        settings_dict["NAME"] = previous
 
 
 # --- Reference data, caps, an MSP serving every LA, and the rows --------------------------------
@@ -127,8 +148,9 @@ class BenchData:
     offers: int = 0
 
 
-def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[str], None]) -> BenchData:
-    call_command("migrate", verbosity=0)
+def bench_reference_create() -> None:
+    """The reference data, a programme manager per region, and the demo caps published in every region
+    from ``FIRST_START`` (shared with the load bench)."""
     call_command("load_reference_data", stdout=io.StringIO())
     caps = demo_cap_rates()
     for region in Region.objects.order_by("name"):
@@ -139,6 +161,11 @@ def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[s
         demo_rate_card_publish(
             region=region, actor=manager, rates=caps[region.slug], effective_from=FIRST_START, notes="Bench caps"
         )
+
+
+def bench_data_create(*, rows: int, seed: int, directory: Path, say: Callable[[str], None]) -> BenchData:
+    call_command("migrate", verbosity=0)
+    bench_reference_create()
     las = list(LocalAuthority.objects.select_related("region"))
     msp = MSP.objects.create(name="Bench MSP", slug="bench-msp")
     msp.local_authorities.add(*las)

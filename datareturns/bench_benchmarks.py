@@ -211,8 +211,9 @@ def _redis_reachable(url: str) -> bool:
 class Worker:
     """A Celery worker process consuming both queues, against the bench's database and Redis."""
 
-    def __init__(self, *, redis_url: str, directory: Path) -> None:
+    def __init__(self, *, redis_url: str, directory: Path, env: dict[str, str] | None = None) -> None:
         self.redis_url = redis_url
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
         self.log = directory / "worker.log"
 
@@ -223,6 +224,7 @@ class Worker:
             "REDIS_URL": self.redis_url,
             "RIIA_CELERY_EAGER": "false",
             "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            **self.env,
         }
         command = [sys.executable, "-m", "celery", "-A", "riia", "worker", "--pool=solo", "-Q", "celery,recompute"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]

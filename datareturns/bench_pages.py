@@ -11,20 +11,16 @@ Latency is from opening the connection to the last byte, so it includes waiting 
 from __future__ import annotations
 
 import asyncio
-import math
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
+from datareturns.bench_http import BenchServerError, GunicornServer, LoadResult, raw_get, request
 from datareturns.models import BenchmarkSnapshot
 from riia.models import Region, Role, User
 
@@ -32,30 +28,11 @@ CONNECTIONS = 32
 GOAL_RATIO, GOAL_P99_MS = 0.5, 40.0
 MINIMAL_PATH = "/bench/minimal/"
 NOTIFICATIONS_PATH = "/notifications/"
+_request, _raw_get = request, raw_get  # shared with the load bench (datareturns.bench_http)
 
 
-class PageBenchError(Exception):
+class PageBenchError(BenchServerError):
     pass
-
-
-@dataclass
-class LoadResult:
-    name: str
-    path: str
-    seconds: float
-    latencies: list[float]  # seconds, one per successful request
-    planned: float = 0.0  # the seconds new requests were sent for (``seconds`` adds the last answers)
-
-    @property
-    def requests_per_second(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def percentile_ms(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        if not ordered:
-            return float("nan")
-        rank = max(1, math.ceil(p / 100 * len(ordered)))  # nearest rank
-        return ordered[rank - 1] * 1000
 
 
 def signed_in_cookie(user: User) -> str:
@@ -63,24 +40,6 @@ def signed_in_cookie(user: User) -> str:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-async def _request(port: int, raw: bytes) -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(raw)
-        await writer.drain()
-        body = await reader.read()
-    finally:
-        writer.close()
-    status = int(body.split(b" ", 2)[1]) if body.startswith(b"HTTP/") else 0
-    return status, body
-
-
-def _raw_get(path: str, cookie: str) -> bytes:
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
-    ).encode()
 
 
 async def _load(port: int, raw: bytes, *, connections: int, seconds: float) -> tuple[list[float], list[int]]:
@@ -114,56 +73,6 @@ def load(*, port: int, name: str, path: str, cookie: str, seconds: float, connec
     if failures:
         raise PageBenchError(f"{name}: {len(failures)} answers were not 200 (first: {failures[0]}).")
     return LoadResult(name=name, path=path, seconds=elapsed, latencies=latencies, planned=seconds)
-
-
-class PageServer:
-    """gunicorn serving the project plus the minimal view, on a free loopback port."""
-
-    def __init__(self, *, port: int, workers: int) -> None:
-        self.port = port
-        self.workers = workers
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> PageServer:
-        env = {
-            **os.environ,
-            "DATABASE_URL": settings.DATABASE_URL,
-            "REDIS_URL": "",
-            "RIIA_CELERY_EAGER": "false",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
-        }
-        command = [sys.executable, "-m", "gunicorn", "datareturns.bench_wsgi:application"]
-        command += ["--workers", str(self.workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--backlog", "2048", "--log-level", "warning"]
-        self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)  # noqa: S603
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise PageBenchError(f"gunicorn stopped at start (exit code {self.process.returncode}).")
-            try:
-                asyncio.run(_request(self.port, _raw_get("/sign-in/", "")))
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise PageBenchError("gunicorn did not answer within 60 seconds.")
-
-    def __exit__(self, *exc) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _alone_ms(port: int, path: str, cookie: str, times: int = 20) -> float:
@@ -206,7 +115,7 @@ def page_bench_run(*, seconds: float, say: Callable[[str], None]) -> list[LoadRe
     cookie = signed_in_cookie(manager)
     page = f"/dashboards/regions/{region.slug}/"
     workers = 2 * (os.cpu_count() or 1) + 1
-    with PageServer(port=_free_port(), workers=workers) as server:
+    with GunicornServer(workers=workers, app="datareturns.bench_wsgi:application") as server:
         for path in (MINIMAL_PATH, page):
             status, body = asyncio.run(_request(server.port, _raw_get(path, cookie)))
             if status != 200 or (path == page and region.name.encode() not in body):
