@@ -19,6 +19,7 @@ COPY rates ./rates
 COPY breaches ./breaches
 COPY casestudies ./casestudies
 COPY datareturns ./datareturns
+COPY governance ./governance
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /app/static/build ./static/build
