@@ -18,11 +18,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` to completion on an event loop of its own, in a thread of its own, and return
+    its result: the caller's thread may already have a running loop (the browser tests' Playwright
+    leaves one in pytest's thread), where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class BenchServerError(Exception):
@@ -211,7 +220,7 @@ class GunicornServer:
             if self.process.poll() is not None:
                 raise BenchServerError(f"gunicorn stopped at start (exit code {self.process.returncode}).")
             try:
-                asyncio.run(request(self.port, raw_get("/sign-in/", "")))
+                run_async(request(self.port, raw_get("/sign-in/", "")))
                 return self
             except OSError:
                 time.sleep(0.2)

@@ -27,7 +27,6 @@ import secrets
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -60,6 +59,7 @@ from datareturns.bench_http import (
     percentile_ms,
     raw_request,
     request,
+    run_async,
     split_answer,
 )
 from datareturns.bench_pages import bench_region
@@ -273,7 +273,7 @@ def _cookies(head: list[str]) -> dict[str, str]:
 
 def sign_in(port: int, email: str, password: str) -> str:
     """The Cookie header of a session made by the sign-in page (its form, its CSRF token), as a browser's."""
-    answer = asyncio.run(request(port, raw_request("GET", "/sign-in/")))[1]
+    answer = run_async(request(port, raw_request("GET", "/sign-in/")))[1]
     head, body = split_answer(answer)
     cookies = _cookies(head)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
@@ -290,7 +290,7 @@ def sign_in(port: int, email: str, password: str) -> str:
         headers={"Content-Type": "application/x-www-form-urlencoded"},
         body=form,
     )
-    status, answer = asyncio.run(request(port, raw))
+    status, answer = run_async(request(port, raw))
     if status != 302:
         raise LoadBenchError(f"Signing in as {email} answered {first_line(answer)}")
     cookies |= _cookies(split_answer(answer)[0])
@@ -473,14 +473,14 @@ def load_run(
         alone, alone_cpu = {}, {}
         for endpoint in endpoints:  # alone first: each answers before the load starts, and its time unloaded
             for _ in range(web_workers):  # untimed: most workers have served it once (templates, caches)
-                status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
+                status, answer = run_async(request(server.port, endpoint.make(rng)))
                 if failed := _failure(endpoint, status, answer):
                     raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
             took = []
             meters["web"].lap(), meters["web_db"].lap()
             for _ in range(ALONE_TIMES):
                 start = time.perf_counter()
-                status, answer = asyncio.run(request(server.port, endpoint.make(rng)))
+                status, answer = run_async(request(server.port, endpoint.make(rng)))
                 took.append(time.perf_counter() - start)
                 if failed := _failure(endpoint, status, answer):
                     raise LoadBenchError(f"{endpoint.name}, before the load: {failed}")
@@ -495,11 +495,9 @@ def load_run(
         for meter in meters.values():
             meter.lap()
         started = time.perf_counter()
-        # A thread of its own, so the load has its own event loop even where the caller's thread has one.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            latencies, failures = pool.submit(
-                asyncio.run, _mixed(server.port, endpoints, clients=clients, seconds=seconds, seed=data.seed)
-            ).result()
+        latencies, failures = run_async(
+            _mixed(server.port, endpoints, clients=clients, seconds=seconds, seed=data.seed)
+        )
         elapsed = time.perf_counter() - started
         load_cpu = {name: meter.lap() for name, meter in meters.items()}
         stale = BenchmarkSnapshot.objects.filter(queued_at__isnull=False).count()

@@ -14,13 +14,12 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from datareturns.bench_http import BenchServerError, GunicornServer, LoadResult, raw_get, request
+from datareturns.bench_http import BenchServerError, GunicornServer, LoadResult, raw_get, request, run_async
 from datareturns.models import BenchmarkSnapshot
 from riia.models import Region, Role, User
 
@@ -63,12 +62,7 @@ async def _load(port: int, raw: bytes, *, connections: int, seconds: float) -> t
 def load(*, port: int, name: str, path: str, cookie: str, seconds: float, connections: int = CONNECTIONS) -> LoadResult:
     raw = _raw_get(path, cookie)
     started = time.perf_counter()
-    # A thread of its own, so the load runs in its own event loop even where the caller's thread has one
-    # running (the browser tests' Playwright leaves one in pytest's thread).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        latencies, failures = pool.submit(
-            asyncio.run, _load(port, raw, connections=connections, seconds=seconds)
-        ).result()
+    latencies, failures = run_async(_load(port, raw, connections=connections, seconds=seconds))
     elapsed = time.perf_counter() - started
     if failures:
         raise PageBenchError(f"{name}: {len(failures)} answers were not 200 (first: {failures[0]}).")
@@ -80,7 +74,7 @@ def _alone_ms(port: int, path: str, cookie: str, times: int = 20) -> float:
     raw, took = _raw_get(path, cookie), []
     for _ in range(times):
         start = time.perf_counter()
-        asyncio.run(_request(port, raw))
+        run_async(_request(port, raw))
         took.append(time.perf_counter() - start)
     return sorted(took)[len(took) // 2] * 1000
 
@@ -117,7 +111,7 @@ def page_bench_run(*, seconds: float, say: Callable[[str], None]) -> list[LoadRe
     workers = 2 * (os.cpu_count() or 1) + 1
     with GunicornServer(workers=workers, app="datareturns.bench_wsgi:application") as server:
         for path in (MINIMAL_PATH, page):
-            status, body = asyncio.run(_request(server.port, _raw_get(path, cookie)))
+            status, body = run_async(_request(server.port, _raw_get(path, cookie)))
             if status != 200 or (path == page and region.name.encode() not in body):
                 raise PageBenchError(f"GET {path} signed in answered {status}, not the page.")
         for path in (MINIMAL_PATH, NOTIFICATIONS_PATH, page):
