@@ -215,13 +215,21 @@ class GunicornServer:
         command += ["--workers", str(self.workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--backlog", "2048", "--log-level", "warning"]
         self.process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)  # noqa: S603
+        try:
+            self._wait_until_it_answers()
+        except BaseException:
+            self.__exit__()  # a ``with`` that failed to enter never exits: stop gunicorn here, not leak it
+            raise
+        return self
+
+    def _wait_until_it_answers(self) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise BenchServerError(f"gunicorn stopped at start (exit code {self.process.returncode}).")
             try:
                 run_async(request(self.port, raw_get("/sign-in/", "")))
-                return self
+                return
             except OSError:
                 time.sleep(0.2)
         raise BenchServerError("gunicorn did not answer within 60 seconds.")

@@ -72,3 +72,18 @@ def test_the_minimal_view_is_for_signed_in_people_only(nobody):
     client = Client()
     client.force_login(nobody)
     assert client.get("/bench/minimal/").content == f"Signed in as {nobody.pk}".encode()
+
+
+def test_a_bench_server_that_fails_to_start_is_stopped_not_leaked(monkeypatch):
+    """A ``with`` whose ``__enter__`` raises never runs ``__exit__``: the server must stop gunicorn
+    itself, or a failed bench leaves it running (and holding a database session) after the run."""
+    from datareturns.bench_http import BenchServerError, GunicornServer
+
+    def never_answers(self):
+        raise BenchServerError("gunicorn did not answer within 60 seconds.")
+
+    monkeypatch.setattr(GunicornServer, "_wait_until_it_answers", never_answers)
+    server = GunicornServer(workers=1)
+    with pytest.raises(BenchServerError), server:
+        pass
+    assert server.process is not None and server.process.poll() is not None
