@@ -14,7 +14,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from psycopg2 import sql
 
+from datareturns.bench_http import children, free_port
 from datareturns.generate import PlacementGenerator, csv_write, json_write, la_profiles_load
 from datareturns.models import Flag, Placement, PlacementVersion
 from datareturns.services import UploadSource, leaver_upload_create, upload_body_spool
@@ -239,32 +239,13 @@ def _leavers_send(leavers: list[dict[str, str]]) -> int:
 # --- A real server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 class Server:
     """gunicorn serving this project, one sync worker, on a free loopback port. It inherits this
     process's environment (``make bench`` sets production-like settings: debug off, generated
     secrets); tasks are queued in memory (no Redis needed) and email is discarded."""
 
     def __init__(self, *, api_key: str, redis_url: str = "") -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.api_key = api_key
         self.redis_url = redis_url  # set for the benchmarks' freshness run, whose worker reads Redis
         self.process: subprocess.Popen | None = None
@@ -296,7 +277,7 @@ class Server:
                 continue
             if status != 200:
                 raise BenchError(f"GET /api/v1/whoami/ with the bench's API key answered {status}.")
-            workers = _children(self.process.pid)
+            workers = children(self.process.pid)
             if len(workers) != 1:
                 raise BenchError(f"Expected one gunicorn worker, found {len(workers)}.")
             self.worker_pid = workers[0]

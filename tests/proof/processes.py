@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,22 +23,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from datareturns.bench_http import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def tests_database_url(*, host: str | None = None, port: int | None = None) -> str:
-    """The URL of the database this test runs against (pytest-django's test database)."""
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{host or s['HOST'] or '127.0.0.1'}:{port or s['PORT'] or 5432}/{s['NAME']}"
 
 
 def service_env(**overrides: str) -> dict[str, str]:
@@ -49,7 +36,7 @@ def service_env(**overrides: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "riia.settings",
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": tests_database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

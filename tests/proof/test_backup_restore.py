@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from datareturns.bench_http import database_url
 from datareturns.selectors import placements_visible_to
 from datareturns.services import UploadSource, placement_upload_create, upload_body_spool
 from riia.backup import database_manifest
@@ -22,7 +23,6 @@ from riia.models import User
 from riia.services import audit_record
 from tests.access_world import build_world
 from tests.proof.processes import ROOT, service_env
-from tests.proof.processes import tests_database_url as database_url
 
 pytestmark = [
     pytest.mark.services,
