@@ -37,7 +37,7 @@ class PageBenchError(BenchServerError):
 def signed_in_cookie(user: User) -> str:
     """A real session for the person, stored where the server reads sessions (the database)."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="riia.auth_backends.AdminModelBackend")
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

@@ -154,6 +154,10 @@ else:
 # How long a rendered dashboard body is kept at most (datareturns.dashboard_cache): entries are keyed by
 # a data version, so new figures show at once; this only bounds the life of an unused entry.
 RIIA_DASHBOARD_CACHE_SECONDS = env_int("RIIA_DASHBOARD_CACHE_SECONDS", 300)
+# How long a person's memberships are kept between requests at most (riia.rules.current_memberships):
+# entries are keyed by the person's access version, so a change of role shows at once; this only bounds
+# the life of an entry nobody reads.
+RIIA_MEMBERSHIPS_CACHE_SECONDS = env_int("RIIA_MEMBERSHIPS_CACHE_SECONDS", 3600)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
@@ -237,7 +241,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model permissions (the admin's), for staff only: nobody else's are read on every request.
+    "riia.auth_backends.AdminModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -123,7 +123,7 @@ class Client:
         table gunicorn reads). Not through the sign-in page: the test settings hash passwords with MD5
         for speed, which the server's settings rightly refuse."""
         session = DjangoClient()
-        session.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session.force_login(user, backend="riia.auth_backends.AdminModelBackend")
         name = settings.SESSION_COOKIE_NAME
         self.cookies.set_cookie(
             http.cookiejar.Cookie(
