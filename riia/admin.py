@@ -21,6 +21,7 @@ from riia.models import (
 )
 from riia.services import (
     REGION_SETTINGS,
+    access_changed,
     membership_end,
     membership_grant,
     membership_organisation_field,
@@ -29,6 +30,24 @@ from riia.services import (
 )
 
 ORGANISATION_FIELDS = ["local_authority", "region", "group", "msp", "agency"]
+
+
+class OrganisationAdminMixin:
+    """An organisation travels with the memberships that name it, which are kept between requests:
+    a change here (a name, the region or group of an LA) is a change to everyone's access."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            access_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        access_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        access_changed()
 
 
 class ReadOnlyAdminMixin:
@@ -166,14 +185,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubRegionalGroup)
-class SubRegionalGroupAdmin(admin.ModelAdmin):
+class SubRegionalGroupAdmin(OrganisationAdminMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):
+class LocalAuthorityAdmin(OrganisationAdminMixin, admin.ModelAdmin):
     list_display = ["name", "old_code", "new_code", "region", "group"]
     list_filter = ["region"]
     search_fields = ["name", "old_code", "new_code"]
@@ -181,7 +200,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(MSP)
-class MSPAdmin(admin.ModelAdmin):
+class MSPAdmin(OrganisationAdminMixin, admin.ModelAdmin):
     """The LAs an MSP serves are set through ``msp_local_authorities_set`` (audited)."""
 
     search_fields = ["name"]
@@ -199,7 +218,7 @@ class MSPAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(OrganisationAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 

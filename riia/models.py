@@ -1,6 +1,8 @@
 """The shared core: regions and their MOU settings, organisations, people and their roles,
 notifications and the audit record."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -40,6 +42,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin for reference data.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # A new value whenever what decides this person's access changes (their roles, or the organisations
+    # those roles name): their memberships are cached between requests under it (riia.rules), and the
+    # row is read on every request anyway, so a change shows on the very next one.
+    access_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = UserManager()
 

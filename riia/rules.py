@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import rules
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import LazyObject, empty
 
 from riia.models import Membership, Region, Role
@@ -29,26 +31,53 @@ def _unwrapped(user):
     return user
 
 
+def _memberships_read(user: User) -> list[Membership]:
+    # Prefetched rather than joined: one role names one organisation, so the other lookups cost no
+    # query, and PostgreSQL plans seven joined tables in longer than it runs the whole read.
+    return list(
+        Membership.objects.current()
+        .filter(user=user)
+        .order_by("role", "pk")
+        .prefetch_related("local_authority__region", "region", "group", "msp__local_authorities__region", "agency")
+    )
+
+
+def _memberships_cache_key(user) -> str | None:
+    """Where the person's memberships are kept between requests: under their ``access_version``, which
+    ``riia.services.access_changed`` replaces in the same transaction as any change to their roles or
+    to the organisations those roles name. The request has just read that value with the user row, so
+    an entry is never older than the person's access at that moment. None for a principal without
+    one (an API key) and after ``forget_memberships``."""
+    version = getattr(user, "access_version", None)
+    if version is None or user.__dict__.get("_memberships_fresh"):
+        return None
+    return f"riia:memberships:{user.pk}:{version.hex}"
+
+
 def current_memberships(user: User) -> list[Membership]:
-    """The person's current memberships, read once per user object (i.e. once per request)."""
+    """The person's current memberships, read once per user object (i.e. once per request), from the
+    cache when their access has not changed since it was read."""
     if not getattr(user, "is_authenticated", False):
         return []
     user = _unwrapped(user)
-    cached = user.__dict__.get("_current_memberships")
-    if cached is None:
-        cached = list(
-            Membership.objects.current()
-            .filter(user=user)
-            .select_related("local_authority__region", "region", "group", "msp", "agency")
-            .prefetch_related("msp__local_authorities__region")
-        )
-        user.__dict__["_current_memberships"] = cached
-    return cached
+    found = user.__dict__.get("_current_memberships")
+    if found is None:
+        key = _memberships_cache_key(user)
+        found = cache.get(key) if key else None
+        if found is None:
+            found = _memberships_read(user)
+            if key:
+                cache.set(key, found, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
+        user.__dict__["_current_memberships"] = found
+    return found
 
 
 def forget_memberships(user: User) -> None:
-    """Drop the per-object cache after memberships change."""
-    _unwrapped(user).__dict__.pop("_current_memberships", None)
+    """Drop what was read: this object's memberships come from the database from now on (a service
+    that needs the roles held now, or one that has just changed them)."""
+    user = _unwrapped(user)
+    user.__dict__.pop("_current_memberships", None)
+    user.__dict__["_memberships_fresh"] = True
 
 
 # --- What the person holds: every rule and scoped selector reads memberships through these ------

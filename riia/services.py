@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,6 +299,26 @@ def notification_mark_all_read(*, actor: User) -> int:
 # --- Memberships ----------------------------------------------------------------------------
 
 
+def access_changed(*, users: models.QuerySet[User] | Iterable[User] | None = None) -> None:
+    """What decides these people's access has changed: their roles, or the organisations those roles
+    name (``None``: everyone, as when an organisation is renamed, moves region or serves other LAs).
+    Gives them a new ``access_version``, in the caller's transaction, so their memberships are read
+    afresh on their next request (``riia.rules.current_memberships``). User objects passed in are
+    updated too, so the caller's own next check sees the change."""
+    version = uuid.uuid4()
+    if users is None:
+        User.objects.update(access_version=version)
+        return
+    if isinstance(users, models.QuerySet):
+        users.update(access_version=version)
+        return
+    users = list(users)
+    User.objects.filter(pk__in=[u.pk for u in users]).update(access_version=version)
+    for user in users:
+        user.access_version = version
+        forget_memberships(user)
+
+
 def membership_organisation_field(role: str) -> str:
     """The Membership column that names the organisation a role belongs to."""
     if role in Role.la_roles():
@@ -327,7 +348,7 @@ def membership_grant(*, user: User, role: str, organisation: models.Model, actor
     if existing:
         return existing
     membership = Membership.objects.create(**lookup)
-    forget_memberships(user)
+    access_changed(users=[user])
     audit_record(
         actor=actor,
         action="membership.granted",
@@ -344,7 +365,7 @@ def membership_end(*, membership: Membership, actor: User | None) -> Membership:
         raise DomainError("This role has already ended.")
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
-    forget_memberships(membership.user)
+    access_changed(users=[membership.user])
     audit_record(
         actor=actor,
         action="membership.ended",
@@ -409,6 +430,7 @@ def region_settings_update(
     after = snapshot(region, REGION_SETTINGS)
     if after != before:
         region.save(update_fields=list(REGION_SETTINGS))
+        access_changed()  # the region's settings travel with the memberships that name it
         audit_record(actor=actor, action="region.settings_changed", obj=region, before=before, after=after)
     return region
 
@@ -422,6 +444,7 @@ def msp_local_authorities_set(*, msp: MSP, local_authorities: Iterable[LocalAuth
     msp.local_authorities.set(wanted.values())
     after = sorted(la.old_code for la in wanted.values())
     if after != before:
+        access_changed(users=User.objects.filter(memberships__msp=msp))
         audit_record(
             actor=actor,
             action="msp.local_authorities_set",
@@ -499,6 +522,8 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> ReferenceDataResult:
                 setattr(la, name, value)
             la.save()
             las_updated += 1
+    if las_updated:
+        access_changed()  # an LA renamed or moved to another region or group
     result = ReferenceDataResult(regions_created, groups_created, las_created, las_updated)
     if result.changed:
         audit_record(actor=None, action="reference_data.loaded", after=result.__dict__)
