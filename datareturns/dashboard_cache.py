@@ -43,26 +43,19 @@ def region_data_version(*, region: Region) -> tuple:
     snapshots = BenchmarkSnapshot._meta.db_table
     returns, las = QuarterlyReturn._meta.db_table, LocalAuthority._meta.db_table
     kpis, due = RegionKpiSettings._meta.db_table, ReturnDueDate._meta.db_table
-    shown = f"FROM {snapshots} WHERE scope IN (%s, %s) OR (kind = %s AND region_id = %s)"
     sql = f"""
-        SELECT
-          (SELECT MAX(computed_at) {shown}),
-          (SELECT COUNT(computed_at) {shown}),
-          (SELECT MAX(queued_at) {shown}),
-          (SELECT COUNT(queued_at) {shown}),
-          (SELECT MAX(r.updated_at) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
-             WHERE l.region_id = %s),
-          (SELECT COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id WHERE l.region_id = %s),
-          (SELECT updated_at FROM {kpis} WHERE region_id = %s),
-          (SELECT COUNT(*) FROM {kpis} WHERE region_id = %s),
-          (SELECT MAX(set_at) FROM {due} WHERE region_id = %s),
-          (SELECT COUNT(*) FROM {due} WHERE region_id = %s),
-          (SELECT COUNT(*) FROM {las} WHERE region_id = %s),
-          (SELECT MAX(id) FROM {las} WHERE region_id = %s)
+        SELECT s.*, r.*, k.*, d.*, l.*
+        FROM (SELECT MAX(computed_at), COUNT(computed_at), MAX(queued_at), COUNT(queued_at) FROM {snapshots}
+                WHERE scope IN (%s, %s) OR (kind = %s AND region_id = %s)) s,
+             (SELECT MAX(r.updated_at), COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
+                WHERE l.region_id = %s) r,
+             (SELECT MAX(updated_at), COUNT(*) FROM {kpis} WHERE region_id = %s) k,
+             (SELECT MAX(set_at), COUNT(*) FROM {due} WHERE region_id = %s) d,
+             (SELECT COUNT(*), MAX(id) FROM {las} WHERE region_id = %s) l
     """  # noqa: S608 (table names from our own models, values as parameters)
     scopes = ["england", scope_label_for(kind=ScopeKind.REGION, region=region), ScopeKind.LA, region.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scopes * 4, *([region.pk] * 8)])
+        cursor.execute(sql, [*scopes, *([region.pk] * 4)])
         row = cursor.fetchone()
     return tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
 
@@ -84,6 +77,11 @@ def page_key(*, view: str, place: Any, query: str, visibility: Any, version: Any
     parts = [KEY_VERSION, view, place, query, visibility, version, timezone.localdate().isoformat()]
     digest = hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
     return f"riia:dashboard:{view}:{digest}"
+
+
+def cached(key: str) -> dict | None:
+    """The cached parts of a page, if kept."""
+    return cache.get(key)
 
 
 def cached_page(key: str, build: Callable[[], dict]) -> dict:

@@ -337,26 +337,38 @@ def _region_body(request: HttpRequest, region: Region, las: list[LocalAuthority]
     }
 
 
+def _region_page_key(request: HttpRequest, region: Region) -> tuple[str, list[LocalAuthority]]:
+    """The page's cache key (``dashboard_cache``) and the region's LAs, from the data version."""
+    version = dashboard_cache.region_data_version(region=region)
+    las = dashboard_cache.region_las(
+        region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
+    )
+    # Whether newer data is waiting (a late recompute) changes with the clock and the outbox, not the
+    # data version, so it keys the page too; asked only when the version says a recompute is queued.
+    queued_count = version[3]
+    waiting = bool(queued_count) and selectors.snapshots_waiting(scopes=_region_places(region, las)[2])
+    key = dashboard_cache.page_key(
+        view="region",
+        place=[region.pk, region.slug, region.name],
+        query=_known_query(request).urlencode(),
+        visibility=_region_visibility(request.user, region, las),
+        version=[version, waiting],
+    )
+    return key, las
+
+
 @require_GET
 def region(request: HttpRequest, slug: str) -> HttpResponse:
     region = region_get(user=request.user, slug=slug, perm="datareturns.view_region_dashboard")
-    with benchmark_read():  # the version the body is cached under and the body from one snapshot of the data
-        version = dashboard_cache.region_data_version(region=region)
-        las = dashboard_cache.region_las(
-            region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
-        )
-        # Whether newer data is waiting (a late recompute) changes with the clock and the outbox, not the
-        # data version, so it keys the page too; asked only when the version says a recompute is queued.
-        queued_count = version[3]
-        waiting = bool(queued_count) and selectors.snapshots_waiting(scopes=_region_places(region, las)[2])
-        key = dashboard_cache.page_key(
-            view="region",
-            place=[region.pk, region.slug, region.name],
-            query=_known_query(request).urlencode(),
-            visibility=_region_visibility(request.user, region, las),
-            version=[version, waiting],
-        )
-        page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
+    # A page kept under the current data version needs nothing more (the version is one statement, so
+    # one snapshot of the data on its own). Otherwise the body and the version it is kept under are read
+    # from one snapshot of the data together.
+    key, _ = _region_page_key(request, region)
+    page = dashboard_cache.cached(key)
+    if page is None:
+        with benchmark_read():
+            key, las = _region_page_key(request, region)
+            page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
     page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)
     return render(request, "datareturns/dashboard_region.html", {"region": region, "page": page})
 
