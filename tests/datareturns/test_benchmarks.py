@@ -145,6 +145,49 @@ def test_postgresql_query_and_portable_path_agree(world):
     assert sql == portable and len(sql) > 20
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares the PostgreSQL partials with the portable path")
+def test_placements_spread_over_their_quarters_agree_with_the_portable_path_at_every_boundary(
+    region, group, la, second_la
+):
+    """Stage 1 sums each placement once and spreads the sums over its quarters. Placements starting and
+    ending on every quarter's first and last day and the days either side, open-ended, or ending after
+    the current quarter, must give the figures of the portable path's placement-by-quarter arithmetic."""
+    import random
+    from datetime import timedelta
+
+    from breaches.selectors.register import quarter_bounds
+    from tests.datareturns.benchmark_world import placement
+    from tests.rates.factories import core_grade
+
+    grade = core_grade("social_worker")
+    days = sorted(
+        {
+            day + timedelta(days=shift)
+            for label in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+            for day in quarter_bounds(label)
+            for shift in (-1, 0, 1)
+        }
+    )
+    rng = random.Random(11)
+    for number in range(60):
+        start = rng.choice(days)
+        placement(
+            rng.choice([la, second_la]),
+            grade,
+            number=f"b{number}",
+            pay=rng.choice(["30.00", "31.50", "33.25"]),
+            charge=str(rng.randint(40, 60)),
+            hours=rng.choice(["37", "22.5", "30"]),
+            start=start,
+            end=rng.choice([None, *[day for day in days if day >= start]]),
+        )
+    geography = Geography.load()
+    quarters = benchmark_quarters(today=TODAY)
+    wanted = Wanted.of(scope_key(s) for s in geography.all_scopes())
+    sql = aggregate_postgresql(quarters=quarters, wanted=wanted, geography=geography, rebuild_all=True)
+    assert sql == aggregate_portable(quarters=quarters, wanted=wanted, geography=geography) and len(sql) > 20
+
+
 def _distributions() -> list[tuple]:
     from datareturns.models import BenchmarkDistribution
 
