@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import get_script_prefix, reverse
 
 from riia.models import Region, Role
-from riia.rules import current_memberships, holds_any
+from riia.rules import access_cache_key, current_memberships, holds_any
 from riia.selectors import notifications_unread_for
 
 
@@ -32,9 +34,9 @@ def regions_in_navigation(user) -> list[Region]:
     return sorted(regions.values(), key=lambda r: (r.name, r.pk))
 
 
-def navigation_for(user, path: str) -> list[NavItem]:
-    if not user.is_authenticated:
-        return []
+def _navigation_links(user) -> list[tuple[str, str]]:
+    """The links the person's roles and account give (every rule here reads only their memberships
+    and the flags on their user row), in the bar's order; the notifications link is added per request."""
     # Home is the service name's link at the start of the bar, as in GOV.UK's service navigation.
     items: list[tuple[str, str]] = []
     regions = regions_in_navigation(user)[:3]
@@ -62,11 +64,35 @@ def navigation_for(user, path: str) -> list[NavItem]:
         items.append(("Escalations", reverse("governance:escalation-list")))
     if user.has_perm("riia.manage_api_keys"):
         items.append(("API keys", reverse("api-keys")))
-    unread = notifications_unread_for(user=user).count()
-    items.append((f"Notifications ({unread})" if unread else "Notifications", reverse("notifications")))
+    items.append(("Notifications", reverse("notifications")))
     if user.has_perm("riia.export_audit_trail"):
         items.append(("Audit trail", reverse("audit-export")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))
+    return items
+
+
+def navigation_for(user, path: str) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    # Kept with the person's memberships (the same access version), and keyed by the account flags
+    # the links also read and by the address prefix the links were made under.
+    key = access_cache_key(user, "navigation")
+    if key:
+        key = f"{key}:{int(user.is_active)}{int(user.is_staff)}{int(user.is_superuser)}:{get_script_prefix()}"
+    links = cache.get(key) if key else None
+    if links is None:
+        links = _navigation_links(user)
+        if key:
+            cache.set(key, links, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
+    notifications = reverse("notifications")
+    unread = notifications_unread_for(user=user).count()
     home = reverse("home")
-    return [NavItem(label, url, active=(path == url) if url == home else path.startswith(url)) for label, url in items]
+    return [
+        NavItem(
+            f"{label} ({unread})" if url == notifications and unread else label,
+            url,
+            active=(path == url) if url == home else path.startswith(url),
+        )
+        for label, url in links
+    ]

@@ -42,16 +42,18 @@ def _memberships_read(user: User) -> list[Membership]:
     )
 
 
-def _memberships_cache_key(user) -> str | None:
-    """Where the person's memberships are kept between requests: under their ``access_version``, which
+def access_cache_key(user, what: str) -> str | None:
+    """Where something computed from the person's memberships alone (``what``: their memberships,
+    their navigation) is kept between requests: under their ``access_version``, which
     ``riia.services.access_changed`` replaces in the same transaction as any change to their roles or
     to the organisations those roles name. The request has just read that value with the user row, so
     an entry is never older than the person's access at that moment. None for a principal without
     one (an API key) and after ``forget_memberships``."""
+    user = _unwrapped(user)
     version = getattr(user, "access_version", None)
     if version is None or user.__dict__.get("_memberships_fresh"):
         return None
-    return f"riia:memberships:{user.pk}:{version.hex}"
+    return f"riia:{what}:{user.pk}:{version.hex}"
 
 
 def current_memberships(user: User) -> list[Membership]:
@@ -62,7 +64,7 @@ def current_memberships(user: User) -> list[Membership]:
     user = _unwrapped(user)
     found = user.__dict__.get("_current_memberships")
     if found is None:
-        key = _memberships_cache_key(user)
+        key = access_cache_key(user, "memberships")
         found = cache.get(key) if key else None
         if found is None:
             found = _memberships_read(user)

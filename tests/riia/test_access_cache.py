@@ -111,3 +111,28 @@ def test_a_rule_that_says_no_reads_no_permissions_for_someone_not_staff(workforc
     with CaptureQueriesContext(connection) as queries:
         assert not person.has_perm("riia.manage_api_keys")
     assert queries.captured_queries == []
+
+
+# --- The navigation, kept with the memberships ------------------------------------------------------
+
+
+def _links(client) -> list[str]:
+    return [item.label for item in client.get(reverse("home")).context["navigation"]]
+
+
+def test_the_navigation_follows_a_new_role_and_the_account_flags_on_the_next_request(client_for, workforce_lead, msp):
+    client = client_for(workforce_lead)
+    assert "API keys" not in _links(client) and "Admin" not in _links(client)
+    membership_grant(user=_fresh(workforce_lead), role=Role.MSP_UPLOADER, organisation=msp, actor=None)
+    assert "API keys" in _links(client)
+    User.objects.filter(pk=workforce_lead.pk).update(is_staff=True)
+    assert "Admin" in _links(client)
+
+
+def test_the_unread_count_in_the_navigation_is_read_on_every_request(client_for, workforce_lead):
+    from riia.services import notification_send
+
+    client = client_for(workforce_lead)
+    assert "Notifications" in _links(client)
+    notification_send(recipients=[workforce_lead], subject="A breach request needs your signature")
+    assert "Notifications (1)" in _links(client)
