@@ -32,6 +32,7 @@ from django.utils import timezone
 from datareturns.benchmarks_selectors import scope_label_for
 from datareturns.models import BenchmarkSnapshot, QuarterlyReturn, RegionKpiSettings, ReturnDueDate, ScopeKind
 from riia.models import LocalAuthority, Region
+from riia.rules import access_cache_key
 
 KEY_VERSION = 1
 
@@ -68,6 +69,21 @@ def region_las(*, region: Region, version: tuple, load: Callable[[], list[LocalA
     if found is None:
         found = load()
         cache.set(key, found, settings.RIIA_DASHBOARD_CACHE_SECONDS)
+    return found
+
+
+def region_visibility(*, user, region: Region, version: tuple, load: Callable[[], Any]) -> Any:
+    """The person's visibility class on the region's page (``load()``), kept with their memberships:
+    it is the rules' answer from their memberships and the region's LAs, so it is keyed by their
+    access version and the LAs' number and newest id from the data version."""
+    base = access_cache_key(user, "dashboard-visibility")
+    if base is None:
+        return load()
+    key = f"{base}:{region.pk}:{version[-2]}:{version[-1]}"
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
     return found
 
 

@@ -8,6 +8,8 @@ results out (``datareturns.dashboards``); they do no aggregation."""
 from __future__ import annotations
 
 import csv
+import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -337,21 +339,31 @@ def _region_body(request: HttpRequest, region: Region, las: list[LocalAuthority]
     }
 
 
-def _region_page_key(request: HttpRequest, region: Region) -> tuple[str, list[LocalAuthority]]:
-    """The page's cache key (``dashboard_cache``) and the region's LAs, from the data version."""
+def _region_page_key(request: HttpRequest, region: Region) -> tuple[str, Callable[[], list[LocalAuthority]]]:
+    """The page's cache key (``dashboard_cache``), from the data version, and the region's LAs (read
+    only when asked: a kept page needs them only to work out a key part not kept already)."""
     version = dashboard_cache.region_data_version(region=region)
-    las = dashboard_cache.region_las(
-        region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
-    )
+
+    @functools.cache
+    def las() -> list[LocalAuthority]:
+        return dashboard_cache.region_las(
+            region=region, version=version, load=lambda: selectors.region_dashboard_las(region=region)
+        )
+
     # Whether newer data is waiting (a late recompute) changes with the clock and the outbox, not the
     # data version, so it keys the page too; asked only when the version says a recompute is queued.
     queued_count = version[3]
-    waiting = bool(queued_count) and selectors.snapshots_waiting(scopes=_region_places(region, las)[2])
+    waiting = bool(queued_count) and selectors.snapshots_waiting(scopes=_region_places(region, las())[2])
     key = dashboard_cache.page_key(
         view="region",
         place=[region.pk, region.slug, region.name],
         query=_known_query(request).urlencode(),
-        visibility=_region_visibility(request.user, region, las),
+        visibility=dashboard_cache.region_visibility(
+            user=request.user,
+            region=region,
+            version=version,
+            load=lambda: _region_visibility(request.user, region, las()),
+        ),
         version=[version, waiting],
     )
     return key, las
@@ -368,7 +380,7 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     if page is None:
         with benchmark_read():
             key, las = _region_page_key(request, region)
-            page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las))
+            page = dashboard_cache.cached_page(key, lambda: _region_body(request, region, las()))
     page = {**page, "body": mark_safe(page["body"])}  # noqa: S308 (our own template's output)
     return render(request, "datareturns/dashboard_region.html", {"region": region, "page": page})
 

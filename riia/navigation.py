@@ -10,7 +10,7 @@ from django.urls import get_script_prefix, reverse
 
 from riia.models import Region, Role
 from riia.rules import access_cache_key, current_memberships, holds_any
-from riia.selectors import notifications_unread_for
+from riia.selectors import notifications_unread_count
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
         if key:
             cache.set(key, links, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
     notifications = reverse("notifications")
-    unread = notifications_unread_for(user=user).count()
+    unread = notifications_unread_count(user=user)
     home = reverse("home")
     return [
         NavItem(

@@ -136,3 +136,16 @@ def test_the_unread_count_in_the_navigation_is_read_on_every_request(client_for,
     assert "Notifications" in _links(client)
     notification_send(recipients=[workforce_lead], subject="A breach request needs your signature")
     assert "Notifications (1)" in _links(client)
+
+
+def test_a_region_held_comes_from_the_memberships_and_any_other_from_the_database(
+    client_for, workforce_lead, region, other_region
+):
+    client = client_for(workforce_lead)
+    own = reverse("region-detail", args=[region.slug])
+    assert client.get(own).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(own).status_code == 200
+    assert not [q for q in queries.captured_queries if '"riia_region"."slug" =' in q["sql"]]
+    assert client.get(reverse("region-detail", args=[other_region.slug])).status_code == 403
+    assert client.get(reverse("region-detail", args=["nowhere"])).status_code == 404
