@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -37,26 +38,61 @@ from riia.rules import access_cache_key
 KEY_VERSION = 1
 
 
+# Every request for a region dashboard runs it, so on PostgreSQL it is prepared once per database
+# connection (planning it took as long as running it). Named parameters: %(name)s where executed
+# directly, $n in the prepared statement.
+_REGION_VERSION_NAME = "riia_region_data_version"
+_REGION_VERSION_PARAMS = ("england", "region_scope", "la", "region")
+_prepared: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _region_version_sql(placeholder: Callable[[str], str]) -> str:
+    snapshots = BenchmarkSnapshot._meta.db_table
+    returns, las = QuarterlyReturn._meta.db_table, LocalAuthority._meta.db_table
+    kpis, due = RegionKpiSettings._meta.db_table, ReturnDueDate._meta.db_table
+    england, region_scope, la, region = (placeholder(name) for name in _REGION_VERSION_PARAMS)
+    return f"""
+        SELECT s.*, r.*, k.*, d.*, l.*
+        FROM (SELECT MAX(computed_at), COUNT(computed_at), MAX(queued_at), COUNT(queued_at) FROM {snapshots}
+                WHERE scope IN ({england}, {region_scope}) OR (kind = {la} AND region_id = {region})) s,
+             (SELECT MAX(r.updated_at), COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
+                WHERE l.region_id = {region}) r,
+             (SELECT MAX(updated_at), COUNT(*) FROM {kpis} WHERE region_id = {region}) k,
+             (SELECT MAX(set_at), COUNT(*) FROM {due} WHERE region_id = {region}) d,
+             (SELECT COUNT(*), MAX(id) FROM {las} WHERE region_id = {region}) l
+    """  # noqa: S608 (table names from our own models, values as parameters)
+
+
+def _execute_prepared(cursor, name: str, sql: Callable[[Callable[[str], str]], str], values: dict) -> None:
+    """Run the statement prepared under ``name`` on this PostgreSQL connection, preparing it first if
+    this connection has not (asked of the server once per connection, so a statement prepared before
+    this process knew of it is not prepared twice)."""
+    raw = connection.connection
+    known = _prepared.setdefault(raw, set())
+    if name not in known:
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+        if cursor.fetchone() is None:
+            order = list(values)
+            cursor.execute(f"PREPARE {name} AS {sql(lambda key: f'${order.index(key) + 1}')}")
+        known.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(values))})", list(values.values()))
+
+
 def region_data_version(*, region: Region) -> tuple:
     """One query: what the region dashboard's figures, RAG and notices are computed from: the
     England, region and LA snapshots (an LA snapshot records its LA's region), the region's returns,
     KPI settings and due dates, and its LAs (their number and newest id)."""
-    snapshots = BenchmarkSnapshot._meta.db_table
-    returns, las = QuarterlyReturn._meta.db_table, LocalAuthority._meta.db_table
-    kpis, due = RegionKpiSettings._meta.db_table, ReturnDueDate._meta.db_table
-    sql = f"""
-        SELECT s.*, r.*, k.*, d.*, l.*
-        FROM (SELECT MAX(computed_at), COUNT(computed_at), MAX(queued_at), COUNT(queued_at) FROM {snapshots}
-                WHERE scope IN (%s, %s) OR (kind = %s AND region_id = %s)) s,
-             (SELECT MAX(r.updated_at), COUNT(*) FROM {returns} r JOIN {las} l ON l.id = r.local_authority_id
-                WHERE l.region_id = %s) r,
-             (SELECT MAX(updated_at), COUNT(*) FROM {kpis} WHERE region_id = %s) k,
-             (SELECT MAX(set_at), COUNT(*) FROM {due} WHERE region_id = %s) d,
-             (SELECT COUNT(*), MAX(id) FROM {las} WHERE region_id = %s) l
-    """  # noqa: S608 (table names from our own models, values as parameters)
-    scopes = ["england", scope_label_for(kind=ScopeKind.REGION, region=region), ScopeKind.LA, region.pk]
+    values = {
+        "england": "england",
+        "region_scope": scope_label_for(kind=ScopeKind.REGION, region=region),
+        "la": str(ScopeKind.LA),
+        "region": region.pk,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scopes, *([region.pk] * 4)])
+        if connection.vendor == "postgresql":
+            _execute_prepared(cursor, _REGION_VERSION_NAME, _region_version_sql, values)
+        else:
+            cursor.execute(_region_version_sql(lambda key: f"%({key})s"), values)
         row = cursor.fetchone()
     return tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in row)
 

@@ -171,3 +171,27 @@ def test_a_new_la_of_the_region_shows_at_once(programme_manager, region):
     assert "Walsall" not in _page(programme_manager, region)
     LocalAuthorityFactory(region=region, name="Walsall")
     assert "Walsall" in _page(programme_manager, region)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_data_version_is_prepared_once_per_connection_and_gives_the_same_answer(region):
+    from datareturns import dashboard_cache
+
+    connection.ensure_connection()
+    dashboard_cache._prepared.pop(connection.connection, None)
+    with CaptureQueriesContext(connection) as first:
+        version = dashboard_cache.region_data_version(region=region)
+    with CaptureQueriesContext(connection) as second:
+        assert dashboard_cache.region_data_version(region=region) == version
+    assert first.captured_queries[0]["sql"].startswith("SELECT 1 FROM pg_prepared_statements")
+    assert [q["sql"].split(" ")[0] for q in second.captured_queries] == ["EXECUTE"]
+    # A process that lost count of what its connection prepared asks the server, not PREPAREs twice.
+    dashboard_cache._prepared.pop(connection.connection)
+    assert dashboard_cache.region_data_version(region=region) == version
+    # The same answer as the statement run directly.
+    with connection.cursor() as cursor:
+        cursor.execute(dashboard_cache._region_version_sql(lambda key: f"%({key})s"), {
+            "england": "england", "region_scope": f"region:{region.slug}", "la": "la", "region": region.pk
+        })  # fmt: skip
+        direct = tuple(v.isoformat() if hasattr(v, "isoformat") else v for v in cursor.fetchone())
+    assert direct == version
