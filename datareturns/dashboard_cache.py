@@ -101,11 +101,7 @@ def region_las(*, region: Region, version: tuple, load: Callable[[], list[LocalA
     """The region's LAs (``load()``), kept beside the pages: keyed by their number and newest id from
     the data version, so an LA added or moved shows at once (a rename within the entry's life)."""
     key = f"riia:dashboard:region-las:{region.pk}:{version[-2]}:{version[-1]}"
-    found = cache.get(key)
-    if found is None:
-        found = load()
-        cache.set(key, found, settings.RIIA_DASHBOARD_CACHE_SECONDS)
-    return found
+    return cache.get_or_set(key, load, settings.RIIA_DASHBOARD_CACHE_SECONDS)
 
 
 def region_visibility(*, user, region: Region, version: tuple, load: Callable[[], Any]) -> Any:
@@ -115,12 +111,9 @@ def region_visibility(*, user, region: Region, version: tuple, load: Callable[[]
     base = access_cache_key(user, "dashboard-visibility")
     if base is None:
         return load()
-    key = f"{base}:{region.pk}:{version[-2]}:{version[-1]}"
-    found = cache.get(key)
-    if found is None:
-        found = load()
-        cache.set(key, found, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
-    return found
+    return cache.get_or_set(
+        f"{base}:{region.pk}:{version[-2]}:{version[-1]}", load, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS
+    )
 
 
 def page_key(*, view: str, place: Any, query: str, visibility: Any, version: Any) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 
-from riia.models import Region, Role
-from riia.rules import access_cache_key, current_memberships, holds_any
+from riia.models import Role
+from riia.rules import access_cache_key, holds_any, member_regions
 from riia.selectors import notifications_unread_count
 
 
@@ -20,26 +21,12 @@ class NavItem:
     active: bool
 
 
-def regions_in_navigation(user) -> list[Region]:
-    """``riia.selectors.regions_visible_to`` (the regions of a RIIA role, of an LA role's LA and of
-    an MSP role's LAs), from the memberships the request has already read instead of a query."""
-    regions: dict[int, Region] = {}
-    for m in current_memberships(user):
-        if m.region_id is not None:
-            regions[m.region_id] = m.region
-        if m.local_authority_id is not None:
-            regions[m.local_authority.region_id] = m.local_authority.region
-        if m.msp_id is not None:
-            regions.update((la.region_id, la.region) for la in m.msp.local_authorities.all())
-    return sorted(regions.values(), key=lambda r: (r.name, r.pk))
-
-
 def _navigation_links(user) -> list[tuple[str, str]]:
     """The links the person's roles and account give (every rule here reads only their memberships
     and the flags on their user row), in the bar's order; the notifications link is added per request."""
     # Home is the service name's link at the start of the bar, as in GOV.UK's service navigation.
     items: list[tuple[str, str]] = []
-    regions = regions_in_navigation(user)[:3]
+    regions = member_regions(user)[:3]
     for region in regions:
         items.append((region.name, reverse("region-detail", args=[region.slug])))
     if regions:
@@ -80,11 +67,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
     key = access_cache_key(user, "navigation")
     if key:
         key = f"{key}:{int(user.is_active)}{int(user.is_staff)}{int(user.is_superuser)}:{get_script_prefix()}"
-    links = cache.get(key) if key else None
-    if links is None:
-        links = _navigation_links(user)
-        if key:
-            cache.set(key, links, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
+    build = functools.partial(_navigation_links, user)
+    links = cache.get_or_set(key, build, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS) if key else build()
     notifications = reverse("notifications")
     unread = notifications_unread_count(user=user)
     home = reverse("home")

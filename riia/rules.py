@@ -7,6 +7,7 @@ compose them for their own objects, e.g. ``is_dcs_of(user, breach_request.local_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -65,11 +66,8 @@ def current_memberships(user: User) -> list[Membership]:
     found = user.__dict__.get("_current_memberships")
     if found is None:
         key = access_cache_key(user, "memberships")
-        found = cache.get(key) if key else None
-        if found is None:
-            found = _memberships_read(user)
-            if key:
-                cache.set(key, found, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS)
+        read = functools.partial(_memberships_read, user)
+        found = cache.get_or_set(key, read, settings.RIIA_MEMBERSHIPS_CACHE_SECONDS) if key else read()
         user.__dict__["_current_memberships"] = found
     return found
 
@@ -150,22 +148,24 @@ def member_region_ids(user: User) -> set[int]:
     return ids
 
 
-def member_help_contacts(user: User) -> list[tuple[str, str]]:
-    """(region name, help contact) for each of the person's regions that has one, by region name.
-    Read from the memberships already loaded (no query) except for MSP people, whose regions come
-    through the LAs their MSP serves."""
+def member_regions(user: User) -> list[Region]:
+    """The person's regions: a RIIA role's region, an LA role's LA's, and those of the LAs an MSP
+    role's MSP serves (as ``riia.selectors.regions_visible_to``), by name, from the memberships
+    already read instead of a query."""
     regions: dict[int, Region] = {}
-    msp_region_ids: set[int] = set()
     for m in current_memberships(user):
-        if m.region_id:
+        if m.region_id is not None:
             regions[m.region_id] = m.region
-        if m.local_authority_id:
+        if m.local_authority_id is not None:
             regions[m.local_authority.region_id] = m.local_authority.region
-        if m.msp_id:
-            msp_region_ids.update(la.region_id for la in m.msp.local_authorities.all())
-    if msp_region_ids - set(regions):
-        regions.update((r.pk, r) for r in Region.objects.filter(pk__in=msp_region_ids - set(regions)))
-    return sorted((r.name, r.help_contact) for r in regions.values() if r.help_contact)
+        if m.msp_id is not None:
+            regions.update((la.region_id, la.region) for la in m.msp.local_authorities.all())
+    return sorted(regions.values(), key=lambda r: (r.name, r.pk))
+
+
+def member_help_contacts(user: User) -> list[tuple[str, str]]:
+    """(region name, help contact) for each of the person's regions that has one, by region name."""
+    return [(r.name, r.help_contact) for r in member_regions(user) if r.help_contact]
 
 
 def _has_la_role(user: User, la: LocalAuthority, roles: list[str]) -> bool:

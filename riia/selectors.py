@@ -24,7 +24,7 @@ from riia.models import (
     Role,
     User,
 )
-from riia.rules import current_memberships
+from riia.rules import current_memberships, member_regions
 
 
 def memberships_for(*, user: User) -> list[Membership]:
@@ -48,16 +48,12 @@ def regions_visible_to(*, user: User) -> QuerySet[Region]:
 
 
 def _region_held(user: User, slug: str) -> Region | None:
-    """The region, if the person holds a role in it or in one of its LAs, from their memberships
-    (already read, and kept under their access version, which a change to a region's settings
-    replaces: so as fresh as a read of the database)."""
+    """The region, if it is one of the person's (``member_regions``: from their memberships, kept under
+    their access version, which a change to a region's settings replaces, so as fresh as a read of
+    the database)."""
     if getattr(user, "access_version", None) is None:
         return None
-    for m in current_memberships(user):
-        region = m.region if m.region_id else (m.local_authority.region if m.local_authority_id else None)
-        if region is not None and region.slug == slug:
-            return region
-    return None
+    return next((region for region in member_regions(user) if region.slug == slug), None)
 
 
 def region_get(*, user: User, slug: str, perm: str = "riia.view_region") -> Region:

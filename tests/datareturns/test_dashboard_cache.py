@@ -16,7 +16,7 @@ from django.utils import timezone
 from datareturns.models import BenchmarkRow, BenchmarkSnapshot, QuarterlyReturn, ReturnStatus
 from datareturns.services_kpis import region_kpi_settings_update
 from riia.models import Membership, Role
-from riia.navigation import regions_in_navigation
+from riia.rules import member_regions
 from riia.selectors import regions_visible_to
 from tests.datareturns.test_dashboards import _text, snapshots  # noqa: F401 (the fixture)
 from tests.riia.factories import LocalAuthorityFactory, person_with_role
@@ -155,7 +155,7 @@ def test_new_kpi_thresholds_and_a_sign_off_change_the_rag_at_once(programme_mana
 def test_navigation_regions_are_the_selectors(request, person, region, other_region, la, second_la, msp):
     user = request.getfixturevalue(person)
     expected = list(regions_visible_to(user=user).order_by("name"))
-    assert regions_in_navigation(user) == expected
+    assert member_regions(user) == expected
 
 
 def test_navigation_regions_of_someone_in_two_regions(workforce_lead, other_region, foreign_la, msp):
@@ -163,7 +163,7 @@ def test_navigation_regions_of_someone_in_two_regions(workforce_lead, other_regi
     Membership.objects.create(user=workforce_lead, role=Role.MSP_VIEWER, msp=msp)
     expected = list(regions_visible_to(user=workforce_lead).order_by("name"))
     assert len(expected) == 2
-    assert regions_in_navigation(workforce_lead) == expected
+    assert member_regions(workforce_lead) == expected
 
 
 @pytest.mark.usefixtures("snapshots")

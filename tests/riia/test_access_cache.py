@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from riia.models import Role, User
-from riia.navigation import regions_in_navigation
-from riia.rules import current_memberships, forget_memberships
+from riia.rules import current_memberships, forget_memberships, member_regions
 from riia.services import membership_end, membership_grant, msp_local_authorities_set
 from tests.riia.factories import UserFactory
 
@@ -79,9 +78,9 @@ def test_an_la_moved_to_another_region_in_the_admin_moves_its_peoples_access(
 
 
 def test_the_las_an_msp_serves_decide_its_peoples_regions_at_once(msp_viewer, msp, region, other_region, foreign_la):
-    assert regions_in_navigation(_fresh(msp_viewer)) == [region]  # read, and kept
+    assert member_regions(_fresh(msp_viewer)) == [region]  # read, and kept
     msp_local_authorities_set(msp=msp, local_authorities=[foreign_la], actor=None)
-    assert regions_in_navigation(_fresh(msp_viewer)) == [other_region]
+    assert member_regions(_fresh(msp_viewer)) == [other_region]
 
 
 def test_forgetting_reads_the_roles_held_now_not_the_kept_ones(workforce_lead, la):
